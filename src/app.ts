@@ -1,0 +1,146 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { Express, Request } from 'express';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { TokenVerifier } from './auth/token-verifier';
+import { Context, createContext } from './context';
+import { ErrorCode } from './errors/errors';
+import { accessLogPlugin } from './audit/access-log.plugin';
+import { CLIENT_CODES, createErrorFormatter, loggableError } from './errors/format-error';
+import { authenticate, viewerOfResponse } from './http/authenticate';
+import { operationAllowlist, OperationAllowlist } from './http/operation-allowlist';
+import { armorProtection, costLimitPlugin } from './http/query-limits';
+import { rateLimitPerSubject } from './http/rate-limit';
+import { buildKluisSchema } from './schema/build-schema';
+
+export interface AppOptions {
+  ds: DataSource;
+  verifyToken: TokenVerifier;
+  log: Logger;
+  production: boolean;
+  /** HMAC key of the access log (src/audit/audit-key.ts). */
+  auditKey: Buffer;
+  /** Requests per minute per subject, and the partners' operation allowlists. */
+  limits?: { ratePerMinute: number; partnerOperations: OperationAllowlist };
+  schema?: GraphQLSchema;
+}
+
+export interface KluisApp {
+  app: Express;
+  apollo: ApolloServer<Context>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** Builds the HTTP application: /graphql, /healthz, /readyz. Listening is the caller's business. */
+export async function createApp({ ds, verifyToken, log, production, auditKey, schema = buildKluisSchema(), limits = { ratePerMinute: 600, partnerOperations: {} } }: AppOptions): Promise<KluisApp> {
+  const armor = armorProtection(production);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    // One operation per request: an array of operations is refused (batching would multiply every limit).
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(),
+    plugins: [
+      ...armor.plugins,
+      costLimitPlugin(),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      accessLogPlugin(),
+      {
+        // Unexpected errors are logged here, with the request's own logger (so with its request id).
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ contextValue, errors }) {
+              for (const error of errors) {
+                const original = unwrapResolverError(error);
+                const code = String((error.extensions?.code ?? (original as GraphQLError)?.extensions?.code) ?? '');
+                if (!CLIENT_CODES.has(code)) (contextValue?.log ?? log).error({ err: loggableError(original), path: error.path }, 'unexpected error');
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    // Method, path, status and timing only: never the query string, body, variables or headers.
+    res.on('finish', () => {
+      log.info({ requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, viewer: res.locals.viewerKind }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (req, res) => {
+    // Database reachable and migrations current (SPEC §12). Answers within 1.5 s even when the
+    // database does not (an unanswered connect waits up to 5 s), and runs one probe at a time
+    // however often it is polled, so probes never pile up on the pool while the database is away.
+    const locals = req.app.locals as { readinessProbe?: Promise<string | null> };
+    locals.readinessProbe ??= (async () => {
+      await ds.query('SELECT 1');
+      return (await ds.showMigrations()) ? 'migrations pending' : null;
+    })()
+      .catch(() => 'database unreachable')
+      .finally(() => {
+        locals.readinessProbe = undefined;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('database unreachable'), 1_500);
+    });
+    const reason = await Promise.race([locals.readinessProbe, late]).finally(() => clearTimeout(timer));
+    if (reason) return void res.status(503).json({ status: 'not ready', reason });
+    res.json({ status: 'ready' });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    authenticate(verifyToken),
+    rateLimitPerSubject(limits.ratePerMinute),
+    operationAllowlist(limits.partnerOperations),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const viewer = viewerOfResponse(res);
+        const requestId = res.locals.requestId as string;
+        const operationName = typeof req.body?.operationName === 'string' ? req.body.operationName : null;
+        return createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), auditKey);
+      },
+    }),
+  );
+
+  // Bodies past the limit, or not JSON: a GraphQL-shaped error instead of Express's HTML page.
+  app.use((err: { type?: string; status?: number }, _req: Request, res: express.Response, next: express.NextFunction) => {
+    if (err?.type === 'entity.too.large') {
+      return void res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }] });
+    }
+    if (err?.type === 'entity.parse.failed') {
+      return void res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    next(err);
+  });
+
+  return { app, apollo };
+}

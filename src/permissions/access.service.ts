@@ -1,0 +1,322 @@
+import DataLoader from 'dataloader';
+import { createHmac } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AuthenticatedViewer, StaffViewer, Viewer } from '../auth/viewer';
+import { Dossier, Professional } from '../entities';
+import { Category } from '../entities/enums';
+import type { PolicyNarrowing } from '../entities/organisation.entity';
+import { forbidden, notFound, unauthenticated } from '../errors/errors';
+import type { Loaders } from '../services/loaders';
+import { ageOn, dutchToday } from '../util/dates';
+import { isUuid } from '../util/ids';
+import { preparedQuery } from '../db/prepared';
+import type { AccessAction, DecisionRecord } from '../audit/access-log';
+import { categoriesOf, decideRead, Grant, mayWrite, Outcome, PersonFacts, Target, ViewerFacts } from './decide';
+import { grantSql } from './relationships.sql';
+import { HIDDEN_FROM_GROUP } from './policy';
+import { PERSON_SCOPE, PersonScope } from './scoped';
+
+/** An authorised write whose event is not in the log yet (refused writes have no written paths). */
+const isPendingWrite = (d: DecisionRecord) => !d.flushed && d.action !== 'READ' && d.action !== 'LOG_READ' && d.written.size > 0;
+
+interface GrantRow {
+  dossier_id: string;
+  relationship: Grant['relationship'];
+  basis_id: string | null;
+  categories: string[] | null;
+  expires_at: Date | null;
+  professional_id: string | null;
+  pseudonym_key: Buffer | null;
+}
+
+/**
+ * The one place where access decisions are made for a request (SPEC §15).
+ *
+ * Relationships are resolved from the data in batches (one statement for all dossiers of a
+ * list, through a per-request DataLoader) and kept only for this request and per dossier.
+ * Field decisions are then synchronous, and every decision — granted or denied — is recorded
+ * here, where it is made, for the access log.
+ */
+export class AccessService {
+  private readonly grantsByDossier = new Map<string, Grant[]>();
+  private readonly keys = new Map<string, Buffer>();
+  private readonly grantLoader: DataLoader<string, Grant[]>;
+  /** Decisions per (dossier, action): what the access log records for this request. */
+  readonly decisions = new Map<string, DecisionRecord>();
+  private readonly subjects = new Map<string, string>();
+  private readonly authorisedWrites = new Set<string>();
+  private readonly personFacts = new WeakMap<object, PersonFacts>();
+  private facts: ViewerFacts;
+  private narrowing: PolicyNarrowing | undefined;
+  private professionalRow?: Promise<Professional>;
+  readonly today = dutchToday();
+
+  constructor(
+    readonly viewer: Viewer,
+    private readonly ds: DataSource,
+    private readonly loaders: Loaders,
+  ) {
+    this.facts = { personId: viewer.kind === 'client' ? viewer.personId : null, professionalId: null };
+    this.grantLoader = new DataLoader((ids) => this.loadGrants(ids));
+  }
+
+  private async loadGrants(ids: readonly string[]): Promise<Grant[][]> {
+    const viewer = this.authenticated();
+    const { sql, params } = grantSql(viewer, this.today);
+    const byDossier = new Map<string, Grant[]>(ids.map((id) => [id, []]));
+    if (sql) {
+      params.push([...ids]);
+      params.push(viewer.organisationId);
+      // One statement: the relationships of every dossier asked for in this tick, and the
+      // organisation's narrowing of the policy alongside.
+      const rows = await preparedQuery<GrantRow & { narrowing: PolicyNarrowing | null }>(
+        this.ds,
+        `SELECT g.*, (SELECT policy_narrowing FROM organisation WHERE organisation_id = $${params.length}) AS narrowing
+         FROM (${sql}) g WHERE g.dossier_id = ANY($${params.length - 1}::uuid[])`,
+        params,
+      );
+      // Without any relationship nothing is decided, so the narrowing is only needed with rows.
+      if (rows.length) this.narrowing = rows[0].narrowing ?? {};
+      for (const r of rows) {
+        if (r.professional_id) this.facts.professionalId = r.professional_id;
+        if (r.pseudonym_key && r.basis_id) this.keys.set(r.basis_id, r.pseudonym_key);
+        byDossier.get(r.dossier_id)?.push({ relationship: r.relationship, basisId: r.basis_id, categories: r.categories, expiresAt: r.expires_at });
+      }
+    }
+    return ids.map((id) => {
+      let grants = byDossier.get(id)!;
+      // An assignment wins over break-the-glass: emergency is only logged when it was needed.
+      if (grants.length > 1 && grants.some((g) => g.relationship !== 'emergency')) grants = grants.filter((g) => g.relationship !== 'emergency');
+      this.grantsByDossier.set(id, grants);
+      return grants;
+    });
+  }
+
+  private authenticated(): AuthenticatedViewer {
+    if (this.viewer.kind === 'anonymous') throw unauthenticated('Authentication required');
+    return this.viewer;
+  }
+
+  /** The viewer as a staff member, or an error: UNAUTHENTICATED without a token, FORBIDDEN otherwise. */
+  requireStaff(): StaffViewer {
+    const viewer = this.authenticated();
+    if (viewer.kind !== 'staff') throw forbidden('Only staff may do this');
+    return viewer;
+  }
+
+  /** The viewer's relationships to a dossier (batched with every other dossier asked for in this tick). */
+  async grants(dossierId: string): Promise<Grant[]> {
+    if (!isUuid(dossierId)) return [];
+    return this.grantLoader.load(dossierId);
+  }
+
+  /** Relationships of dossiers already admitted in this request; none for anything else (fail closed). */
+  grantsLoaded(dossierId: string): readonly Grant[] {
+    return this.grantsByDossier.get(dossierId) ?? [];
+  }
+
+  /**
+   * The row rule: a dossier the viewer has a relationship to. A dossier that does not exist
+   * and one the viewer has no relationship to are the same NOT_FOUND (SPEC §1).
+   */
+  async dossier(id: string, logAsRead = true): Promise<Dossier> {
+    this.authenticated();
+    if (!isUuid(id)) throw notFound();
+    const [grants, dossier] = await Promise.all([this.grants(id), this.loaders.dossier.load(id)]);
+    if (dossier) this.subjects.set(dossier.id, dossier.subjectId);
+    // The attempt is a decision too: an existing dossier without a relationship is logged DENIED.
+    if (dossier && (logAsRead || grants.length === 0)) this.record(dossier.id, 'READ');
+    if (!dossier || grants.length === 0) throw notFound();
+    return dossier;
+  }
+
+  /** SQL selecting the ids of every dossier the viewer may list, for use as a subquery. */
+  visibleDossierIds(): { sql: string; params: unknown[] } {
+    const { sql, params } = grantSql(this.authenticated(), this.today);
+    return { sql: sql ? `SELECT dossier_id FROM (${sql}) g` : 'SELECT NULL::uuid WHERE false', params };
+  }
+
+  /** Admits the dossiers of a list page: their relationships are loaded in one batch. */
+  async admit(dossiers: Dossier[]): Promise<void> {
+    await this.grantLoader.loadMany(dossiers.map((d) => d.id));
+    for (const d of dossiers) {
+      this.subjects.set(d.id, d.subjectId);
+      this.record(d.id, 'READ');
+    }
+  }
+
+  /**
+   * The decision record of a dossier and action, created on first use — and anew once the
+   * previous one is in the log (a second write of the same kind in one request gets its own event).
+   */
+  record(dossierId: string, action: AccessAction): DecisionRecord {
+    const key = `${dossierId}|${action}`;
+    let d = this.decisions.get(key);
+    if (!d || d.flushed) {
+      d = {
+        dossierId, subjectId: this.subjects.get(dossierId) ?? null, action, grants: [...this.grantsLoaded(dossierId)],
+        granted: new Set(), denied: new Set(), pseudonymised: new Set(), written: new Set(), flushed: false,
+      };
+      this.decisions.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * The field decision: may the viewer read `path` (`Type.field`) of a row in this dossier?
+   * Synchronous — relationships were loaded when the dossier was admitted — and recorded.
+   */
+  readField(dossierId: string, category: Category, path: string, target: Target): Outcome {
+    const { outcome } = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+    const d = this.record(dossierId, category === Category.ACCESS_LOG ? 'LOG_READ' : 'READ');
+    (outcome === 'GRANTED' ? d.granted : outcome === 'PSEUDONYMISED' ? d.pseudonymised : d.denied).add(path);
+    return outcome;
+  }
+
+  /** Facts about a person as reached in a dossier, for the field decision. */
+  personTarget(person: { id: string; dateOfBirth: string; addressConfidential: boolean } & { [PERSON_SCOPE]?: PersonScope }, typeName: string, fieldName: string): { dossierId: string | null; target: Target } {
+    const scope = person[PERSON_SCOPE];
+    if (!scope) return { dossierId: null, target: { typeName, fieldName } };
+    // The facts of a person row are the same for each of its fields: computed once per row.
+    let facts = this.personFacts.get(person);
+    if (!facts) {
+      facts = { id: person.id, isSubject: scope.isSubject, viaFamily: !scope.isSubject, minor: ageOn(person.dateOfBirth, this.today) < 18, addressConfidential: person.addressConfidential };
+      this.personFacts.set(person, facts);
+    }
+    return { dossierId: scope.dossierId, target: { typeName, fieldName, person: facts } };
+  }
+
+  /**
+   * A stable pseudonym for a person within one auditor grant: an HMAC with the grant's own
+   * secret, so the same person looks the same throughout an audit and cannot be linked
+   * across audits (SPEC §4, §10).
+   */
+  pseudonym(dossierId: string, personId: string): string | null {
+    const grant = this.grantsLoaded(dossierId).find((g) => g.relationship === 'auditor' && g.basisId);
+    const key = grant?.basisId ? this.keys.get(grant.basisId) : undefined;
+    if (!key) return null;
+    return `Pseudoniem ${createHmac('sha256', key).update(personId).digest('hex').slice(0, 10).toUpperCase()}`;
+  }
+
+  /**
+   * The write rule (SPEC §5): the viewer must hold a relationship to the dossier whose W cell
+   * covers every category the write touches. No relationship at all is NOT_FOUND, as for reads.
+   */
+  async requireWrite(dossierId: string, action: AccessAction, categories: readonly Category[], paths: readonly string[] = []): Promise<Dossier> {
+    const dossier = await this.dossier(dossierId, false);
+    const grants = this.grantsLoaded(dossier.id);
+    const d = this.record(dossier.id, action);
+    // An update naming no data field still changes the row (its version, the dossier's last
+    // change): it needs some W cell in this dossier, or a read-only viewer (a client) could "write".
+    if (categories.length === 0 && !Object.values(Category).some((c) => mayWrite(grants, c, this.narrowing))) {
+      for (const p of paths) d.denied.add(p);
+      throw forbidden('Not allowed to change this dossier');
+    }
+    for (const category of categories) {
+      if (!mayWrite(grants, category, this.narrowing)) {
+        // A refused write is logged as such (DENIED, with what it tried to change).
+        for (const p of paths.length ? paths : [category]) d.denied.add(p);
+        throw forbidden(`Not allowed to change ${category} data in this dossier`);
+      }
+    }
+    for (const p of paths) d.written.add(p);
+    this.authorisedWrites.add(dossier.id);
+    return dossier;
+  }
+
+  /** Records a write a staff workflow made (intake, break-the-glass) for the access log. */
+  recordWrite(dossierId: string, subjectId: string, action: AccessAction, paths: readonly string[], grants?: Grant[]): void {
+    this.subjects.set(dossierId, subjectId);
+    const d = this.record(dossierId, action);
+    if (grants) d.grants = grants;
+    for (const p of paths) d.written.add(p);
+  }
+
+  /** Records a privacy officer's search of the log (LOG_READ) for a dossier, or for none. */
+  recordLogSearch(dossierId: string | null): void {
+    const key = `${dossierId}|LOG_READ`;
+    if (this.decisions.has(key)) return;
+    this.decisions.set(key, {
+      dossierId, subjectId: null, action: 'LOG_READ', grants: [], granted: new Set(['AccessLogEvent.*']), denied: new Set(),
+      pseudonymised: new Set(), written: new Set(), flushed: false,
+    });
+  }
+
+  /**
+   * Write events not yet in the log: the transaction of the write appends them and then marks
+   * them flushed (SPEC §5, §6). Not marked here: `eventsFrom` skips flushed records.
+   */
+  takePendingWrites(): DecisionRecord[] {
+    return [...this.decisions.values()].filter(isPendingWrite);
+  }
+
+  /**
+   * Forgets authorised writes that never committed (the write failed: CONFLICT, BAD_USER_INPUT,
+   * a failed log append): no change was made, so there is no write event (SPEC §5).
+   */
+  dropUncommittedWrites(): void {
+    for (const [key, d] of this.decisions) if (isPendingWrite(d)) this.decisions.delete(key);
+  }
+
+  /**
+   * The dossier a mutation was authorised to change by its write rule in this request. Services
+   * call this instead of deciding again; a mutation wired up without a write rule fails closed.
+   */
+  async writableDossier(id: string): Promise<Dossier> {
+    if (!isUuid(id) || !this.authorisedWrites.has(id)) throw forbidden('This change was not authorised');
+    return this.dossier(id, false);
+  }
+
+  /** A dossier this request just created: its relationships are loaded so its fields can be shown. */
+  async admitCreated(dossier: Dossier): Promise<Dossier> {
+    await this.admit([dossier]);
+    return dossier;
+  }
+
+  /** What the viewer may read and write in a dossier (SPEC §12 `myAccess`). */
+  access(dossierId: string): { relationships: string[]; read: Category[]; write: Category[]; expiresAt: Date | null } {
+    const grants = this.grantsLoaded(dossierId);
+    const expiries = grants.map((g) => g.expiresAt).filter((e): e is Date => !!e);
+    return {
+      relationships: grants.map((g) => g.relationship),
+      ...categoriesOf(grants, this.narrowing),
+      expiresAt: expiries.length ? new Date(Math.min(...expiries.map((e) => e.getTime()))) : null,
+    };
+  }
+
+  /** The group (PARENTS, SUBJECT) whose hidden entries must not even be listed for this viewer here. */
+  hiddenGroup(dossierId: string): string {
+    for (const g of this.grantsLoaded(dossierId)) {
+      const group = HIDDEN_FROM_GROUP[g.relationship];
+      if (group) return group;
+    }
+    return '';
+  }
+
+  /** Facts about the viewer that decisions depend on (after the first relationship load). */
+  viewerFacts(): ViewerFacts {
+    return this.facts;
+  }
+
+  /**
+   * The viewer's Professional row, created on first use: staff are provisioned just in time
+   * from the token's `sub`, so the identity provider stays the one place where staff are managed.
+   */
+  professional(): Promise<Professional> {
+    const staff = this.requireStaff();
+    this.professionalRow ??= (async () => {
+      // INSERT … SELECT: a token naming an organisation Kluis does not know provisions nothing.
+      await this.ds.query(
+        `INSERT INTO professional (organisation_id, subject, display_name)
+         SELECT organisation_id, $2, $2 FROM organisation WHERE organisation_id = $1
+         ON CONFLICT (organisation_id, subject) DO NOTHING`,
+        [staff.organisationId, staff.sub],
+      );
+      const row = await this.ds.getRepository(Professional).findOneBy({ organisationId: staff.organisationId, subject: staff.sub });
+      if (!row) throw forbidden('Unknown organisation');
+      this.facts.professionalId = row.id;
+      return row;
+    })();
+    return this.professionalRow;
+  }
+}

@@ -1,0 +1,132 @@
+import { Category } from '../entities/enums';
+import type { PolicyNarrowing } from '../entities/organisation.entity';
+import { Cell, CLIENT_RELATIONSHIPS, HIDDEN_FROM_GROUP, NAME_FIELDS, PARTNER_RELATIONSHIPS, POLICY, Reach, RelationshipName } from './policy';
+
+/** One relationship of the viewer to one dossier, as resolved from the data for this request. */
+export interface Grant {
+  relationship: RelationshipName;
+  /** What the access rests on: an emergency access, auditor grant or consent id (logged as legal basis). */
+  basisId: string | null;
+  /** Categories listed by an auditor grant or a consent (reach `granted`). */
+  categories: readonly string[] | null;
+  /** End of a time-limited access (emergency, auditor grant), for `myAccess`. */
+  expiresAt: Date | null;
+}
+
+/** Facts about the viewer that reaches depend on. */
+export interface ViewerFacts {
+  personId: string | null;
+  professionalId: string | null;
+}
+
+/** A person as reached inside one dossier. */
+export interface PersonFacts {
+  id: string;
+  isSubject: boolean;
+  /** Reached through the family list (rather than as the subject). */
+  viaFamily: boolean;
+  minor: boolean;
+  addressConfidential: boolean;
+}
+
+/** What a field decision is about: the field, and the facts of the row it belongs to. */
+export interface Target {
+  typeName: string;
+  fieldName: string;
+  person?: PersonFacts;
+  authorId?: string;
+  hiddenFrom?: readonly string[];
+  requesterIds?: readonly string[];
+}
+
+export type Outcome = 'GRANTED' | 'DENIED' | 'PSEUDONYMISED';
+
+/** The cell of the policy for a relationship and category, after the organisation's narrowing. */
+export function cellOf(relationship: RelationshipName, category: Category, narrowing?: PolicyNarrowing): Cell | undefined {
+  if (narrowing?.deny?.[relationship]?.includes(category)) return undefined;
+  return POLICY[relationship][category];
+}
+
+function reachOutcome(reach: Reach, grant: Grant, category: Category, t: Target, viewer: ViewerFacts): Outcome {
+  switch (reach) {
+    case 'all':
+    case 'notHidden':
+    case 'dossierLog':
+      return 'GRANTED';
+    case 'own':
+      return t.person && t.person.id === viewer.personId ? 'GRANTED' : 'DENIED';
+    case 'subject':
+      return t.person?.isSubject ? 'GRANTED' : 'DENIED';
+    case 'subjectBsn':
+      return t.person?.isSubject && t.fieldName === 'bsn' ? 'GRANTED' : 'DENIED';
+    case 'ownAndMinors':
+      return t.person && (t.person.id === viewer.personId || (t.person.minor && !t.person.addressConfidential)) ? 'GRANTED' : 'DENIED';
+    case 'namesOnly':
+      // The family list and each member's person are reachable; the person's own fields are then
+      // limited to names by the family rule in `decideRead`.
+      return (t.typeName === 'Dossier' && t.fieldName === 'family') || (t.typeName === 'FamilyMember' && t.fieldName === 'person') ? 'GRANTED' : 'DENIED';
+    case 'author':
+      // The list itself is filtered to the viewer's own notes; each note is checked again here.
+      return t.authorId === undefined || t.authorId === viewer.professionalId ? 'GRANTED' : 'DENIED';
+    case 'granted':
+      return grant.categories?.includes(category) ? 'GRANTED' : 'DENIED';
+    case 'pseudonym':
+      if (grant.categories?.includes(category)) return 'GRANTED';
+      return t.fieldName === 'firstName' ? 'PSEUDONYMISED' : 'DENIED';
+    case 'ownRequests':
+      return t.requesterIds === undefined || (viewer.personId !== null && t.requesterIds.includes(viewer.personId)) ? 'GRANTED' : 'DENIED';
+  }
+}
+
+/** The FAMILY reach of a relationship decides what a relative's person shows. */
+function familyAllows(grant: Grant, t: Target, narrowing?: PolicyNarrowing): boolean {
+  if (!t.person?.viaFamily) return true;
+  const family = cellOf(grant.relationship, Category.FAMILY, narrowing)?.read;
+  if (!family) return false;
+  return family !== 'namesOnly' || NAME_FIELDS.has(t.fieldName);
+}
+
+function decideOne(grant: Grant, category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
+  const reach = cellOf(grant.relationship, category, narrowing)?.read;
+  if (!reach) return 'DENIED';
+  const isClient = CLIENT_RELATIONSHIPS.has(grant.relationship);
+  // §4 note 1: a confidential address never reaches another client or a partner.
+  if (category === Category.CONTACT && t.person?.addressConfidential && t.person.id !== viewer.personId && (isClient || PARTNER_RELATIONSHIPS.has(grant.relationship))) {
+    return 'DENIED';
+  }
+  // §4 note 2: an entry hidden from the viewer's group stays hidden, whatever else applies.
+  const group = HIDDEN_FROM_GROUP[grant.relationship];
+  if (group && t.hiddenFrom?.includes(group)) return 'DENIED';
+  if (!familyAllows(grant, t, narrowing)) return 'DENIED';
+  return reachOutcome(reach, grant, category, t, viewer);
+}
+
+/**
+ * May the viewer, holding these grants on a dossier, read this field of this row?
+ * Pure and synchronous: everything it needs was loaded for the request beforehand. With several
+ * grants (a partner with two scopes) the most permissive outcome wins.
+ */
+export function decideRead(grants: readonly Grant[], category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): { outcome: Outcome; grant: Grant | null } {
+  let best: { outcome: Outcome; grant: Grant | null } = { outcome: 'DENIED', grant: null };
+  for (const grant of grants) {
+    const outcome = decideOne(grant, category, t, viewer, narrowing);
+    if (outcome === 'GRANTED') return { outcome, grant };
+    if (outcome === 'PSEUDONYMISED') best = { outcome, grant };
+  }
+  return best;
+}
+
+/** May the viewer write this category in this dossier (§5: the W cells)? */
+export function mayWrite(grants: readonly Grant[], category: Category, narrowing?: PolicyNarrowing): Grant | null {
+  return grants.find((g) => cellOf(g.relationship, category, narrowing)?.write !== undefined) ?? null;
+}
+
+/** The categories a set of grants can read and write at all (for `myAccess`). */
+export function categoriesOf(grants: readonly Grant[], narrowing?: PolicyNarrowing): { read: Category[]; write: Category[] } {
+  const all = Object.values(Category);
+  const readable = (c: Category) => grants.some((g) => {
+    const reach = cellOf(g.relationship, c, narrowing)?.read;
+    return reach !== undefined && (reach !== 'granted' || !!g.categories?.includes(c));
+  });
+  return { read: all.filter(readable), write: all.filter((c) => mayWrite(grants, c, narrowing) !== null) };
+}

@@ -1,0 +1,139 @@
+import type { AuthenticatedViewer } from '../auth/viewer';
+import { AssignmentRole, ConsentKind, StaffRole } from '../entities/enums';
+import { addMonths } from '../util/dates';
+
+/**
+ * SQL that lists a viewer's relationships to dossiers, derived from the data (SPEC §1): one row
+ * per (dossier, relationship) with the basis of the access. Each branch starts from the most
+ * selective table for its kind of viewer (assignments, grants, family rows) so that it stays
+ * cheap in an organisation with many dossiers.
+ *
+ * The same statement answers both questions the access service asks: "what are the
+ * relationships to these dossiers?" (filtered by id, batched per request) and "which dossiers
+ * may this viewer list?" (as a subquery) — so a list and a single dossier can never disagree.
+ *
+ * Columns: dossier_id, relationship, basis_id, categories, expires_at, professional_id, pseudonym_key.
+ */
+export interface GrantSql {
+  /** Empty when the viewer has no relationship to any dossier. */
+  sql: string;
+  params: unknown[];
+}
+
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+interface Cols {
+  basis?: string;
+  categories?: string;
+  expires?: string;
+  professional?: string;
+  secret?: string;
+}
+
+/** The common columns; `relationship` is a literal name or a SQL expression yielding one. */
+const COLS = (relationship: string, c: Cols = {}) =>
+  `${/^[a-z_0-9]+$/.test(relationship) ? `'${relationship}'::text` : relationship} AS relationship, ${c.basis ?? 'NULL::uuid'} AS basis_id, ` +
+  `${c.categories ?? 'NULL::varchar[]'} AS categories, ${c.expires ?? 'NULL::timestamptz'} AS expires_at, ` +
+  `${c.professional ?? 'NULL::uuid'} AS professional_id, ${c.secret ?? 'NULL::bytea'} AS pseudonym_key`;
+
+const ASSIGNMENT_ROLE: Partial<Record<StaffRole, AssignmentRole>> = {
+  [StaffRole.CARE_WORKER]: AssignmentRole.CARE_WORKER,
+  [StaffRole.BEHAVIOURAL_EXPERT]: AssignmentRole.BEHAVIOURAL_EXPERT,
+  [StaffRole.ADMIN_SUPPORT]: AssignmentRole.ADMIN_SUPPORT,
+};
+
+/** Roles that may break the glass (§9). */
+export const EMERGENCY_ROLES: ReadonlySet<StaffRole> = new Set([StaffRole.CARE_WORKER, StaffRole.BEHAVIOURAL_EXPERT]);
+
+function staffBranches(viewer: Extract<AuthenticatedViewer, { kind: 'staff' }>, p: Params): string[] {
+  const org = p.add(viewer.organisationId);
+  if (viewer.role === StaffRole.PRIVACY_OFFICER) {
+    // Organisation-wide, but the policy gives the privacy officer only a few categories.
+    return [`SELECT d.id AS dossier_id, ${COLS('privacy_officer')} FROM dossier d WHERE d.organisation_id = ${org}`];
+  }
+  const sub = p.add(viewer.sub);
+  if (viewer.role === StaffRole.AUDITOR) {
+    return [`SELECT x.dossier_id, ${COLS('auditor', { basis: 'g.id', categories: 'g.categories', expires: 'g.valid_until', secret: 'g.pseudonym_key' })}
+      FROM auditor_grant g CROSS JOIN LATERAL unnest(g.dossier_ids) AS x(dossier_id)
+      WHERE g.organisation_id = ${org} AND g.auditor_subject = ${sub} AND g.revoked_at IS NULL AND g.valid_from <= now() AND g.valid_until > now()`];
+  }
+  const branches: string[] = [];
+  const role = ASSIGNMENT_ROLE[viewer.role];
+  if (role) {
+    // The assignment must be in the role the token acts in: a care worker is not let in on an
+    // assignment as behavioural expert, and an ended assignment opens nothing.
+    branches.push(`SELECT a.dossier_id, ${COLS(viewer.role, { expires: 'a.valid_until', professional: 'p.id' })}
+      FROM professional p JOIN care_team_assignment a ON a.professional_id = p.id
+      WHERE p.organisation_id = ${org} AND p.subject = ${sub} AND a.organisation_id = ${org} AND a.role = ${p.add(role)}
+        AND a.valid_from <= now() AND (a.valid_until IS NULL OR a.valid_until > now())`);
+  }
+  if (EMERGENCY_ROLES.has(viewer.role)) {
+    branches.push(`SELECT e.dossier_id, ${COLS('emergency', { basis: 'e.id', expires: 'e.expires_at', professional: 'p.id' })}
+      FROM professional p JOIN emergency_access e ON e.professional_id = p.id
+      WHERE p.organisation_id = ${org} AND p.subject = ${sub} AND e.organisation_id = ${org} AND e.started_at <= now() AND e.expires_at > now()`);
+  }
+  return branches;
+}
+
+function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>, today: string, p: Params): string[] {
+  const org = p.add(viewer.organisationId);
+  const person = p.add(viewer.personId);
+  // Ages on today's Dutch calendar day: born on or before these dates means 12+ / 16+.
+  const born12 = p.add(addMonths(today, -12 * 12));
+  const born16 = p.add(addMonths(today, -16 * 12));
+  const day = p.add(today);
+  return [
+    `SELECT d.id AS dossier_id, ${COLS(`(CASE WHEN s.date_of_birth <= ${born16}::date THEN 'youth_16_plus' ELSE 'child_12_15' END)`)}
+     FROM dossier d JOIN person s ON s.id = d.subject_id
+     WHERE d.organisation_id = ${org} AND d.subject_id = ${person} AND s.date_of_birth <= ${born12}::date`,
+    // Custody is read from the family record at every request; a parent of a youth of 16+ reads
+    // only under that youth's PARENTAL_ACCESS consent naming this parent.
+    `SELECT d.id AS dossier_id, ${COLS('parent', { basis: 'pa.id' })}
+     FROM family_member fm
+     JOIN dossier d ON d.id = fm.dossier_id
+     JOIN person s ON s.id = d.subject_id
+     LEFT JOIN LATERAL (
+       SELECT c.id FROM consent c
+       WHERE c.dossier_id = d.id AND c.kind = '${ConsentKind.PARENTAL_ACCESS}' AND c.recipient_person_id = ${person}
+         AND c.withdrawn_at IS NULL AND (c.valid_from IS NULL OR c.valid_from <= ${day}::date) AND (c.valid_until IS NULL OR c.valid_until >= ${day}::date)
+       ORDER BY c.given_at DESC LIMIT 1
+     ) pa ON true
+     WHERE fm.organisation_id = ${org} AND fm.person_id = ${person} AND fm.has_custody AND (s.date_of_birth > ${born16}::date OR pa.id IS NOT NULL)`,
+  ];
+}
+
+function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' }>, today: string, p: Params): string[] {
+  const org = p.add(viewer.organisationId);
+  const branches: string[] = [];
+  if (viewer.scopes.includes('verwijsindex')) {
+    branches.push(`SELECT d.id AS dossier_id, ${COLS('partner_verwijsindex')} FROM dossier d
+      WHERE d.organisation_id = ${org} AND d.verwijsindex_signal_on IS NOT NULL`);
+  }
+  let dayParam: string | undefined;
+  const day = () => (dayParam ??= p.add(today));
+  if (viewer.scopes.includes('municipality')) {
+    branches.push(`SELECT DISTINCT en.dossier_id, ${COLS('partner_municipality')} FROM entitlement en
+      WHERE en.organisation_id = ${org} AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date)`);
+  }
+  if (viewer.scopes.includes('consented')) {
+    branches.push(`SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
+      WHERE c.organisation_id = ${org} AND c.kind = '${ConsentKind.DISCLOSURE}' AND c.recipient_client_id = ${p.add(viewer.clientApp)}
+        AND c.withdrawn_at IS NULL AND c.consumed_at IS NULL
+        AND (c.valid_from IS NULL OR c.valid_from <= ${day()}::date) AND (c.valid_until IS NULL OR c.valid_until >= ${day()}::date)`);
+  }
+  return branches;
+}
+
+/** The relationship rows of a viewer, as of today's Dutch date. */
+export function grantSql(viewer: AuthenticatedViewer, today: string): GrantSql {
+  const p = new Params();
+  const branches =
+    viewer.kind === 'staff' ? staffBranches(viewer, p) : viewer.kind === 'client' ? clientBranches(viewer, today, p) : partnerBranches(viewer, today, p);
+  return { sql: branches.join('\nUNION ALL\n'), params: p.values };
+}

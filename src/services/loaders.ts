@@ -1,0 +1,134 @@
+import DataLoader from 'dataloader';
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import {
+  AccessLogEvent, CareTeamAssignment, Consent, Dossier, Entitlement, Entry, FamilyMember, Person, Professional, RightsRequest, SupportPlan,
+  SupportPlanEvaluation, SupportPlanGoal, WorkNote,
+} from '../entities';
+import { hydrate } from './hydrate';
+import { decodeCursor, SortKey } from './pagination';
+
+export interface PageRequest {
+  first: number;
+  after?: string | null;
+}
+
+/** One page of a per-dossier list, fetched with one extra row to know whether more follow. */
+export interface PageRows<T> {
+  rows: T[];
+  first: number;
+}
+
+type OrgRow = ObjectLiteral & { organisationId: string };
+
+/**
+ * The per-request DataLoaders. Every query is filtered on the viewer's organisation as well as
+ * the ids: even a bug elsewhere cannot load another organisation's rows. Created per request so
+ * that no cached row survives into another viewer's request.
+ */
+export function createLoaders(em: EntityManager, organisationId: string) {
+  function byId<E extends OrgRow>(target: EntityTarget<E>) {
+    return new DataLoader<string, E | null>(async (ids) => {
+      const rows = await em.getRepository(target).find({ where: { organisationId, id: In([...ids]) } as never });
+      const map = new Map(rows.map((r) => [r.id as string, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    });
+  }
+
+  function groupedBy<E extends OrgRow>(target: EntityTarget<E>, column: keyof E & string) {
+    return new DataLoader<string, E[]>(async (keys) => {
+      const rows = await em.getRepository(target).find({ where: { organisationId, [column]: In([...keys]) } as never });
+      const map = new Map<string, E[]>(keys.map((k) => [k, []]));
+      for (const r of rows) map.get(r[column] as string)?.push(r);
+      return keys.map((k) => map.get(k)!);
+    });
+  }
+
+  /**
+   * Newest-first pages of a long per-dossier list, for many dossiers in one statement: a LATERAL
+   * subquery per dossier uses the (dossier_id, sort key) index and stops after `first + 1` rows.
+   * Keys with the same page arguments share one statement.
+   */
+  function pagedByDossier<E extends OrgRow>(
+    target: EntityTarget<E>,
+    table: string,
+    orderColumns: string[],
+    keyLength: number,
+    /** An extra condition on the key's last part, e.g. the author of work notes. */
+    extraFilter?: (placeholder: string) => string,
+  ) {
+    return new DataLoader<string, PageRows<E>>(async (keys) => {
+      // key = dossierId|first|after|extra
+      const groups = new Map<string, { first: number; after: SortKey | null; extra: string | null; dossiers: string[] }>();
+      for (const key of keys) {
+        const [dossierId, first, after, extra] = key.split('|');
+        const groupKey = `${first}|${after}|${extra}`;
+        let g = groups.get(groupKey);
+        if (!g) {
+          g = { first: Number(first), after: after ? decodeCursor(after, keyLength) : null, extra: extra || null, dossiers: [] };
+          groups.set(groupKey, g);
+        }
+        g.dossiers.push(dossierId);
+      }
+      const result = new Map<string, E[]>();
+      for (const [groupKey, g] of groups) {
+        const params: unknown[] = [organisationId, g.dossiers, g.first + 1];
+        const order = orderColumns.map((c) => `t.${c} DESC`).join(', ');
+        let where = 't.organisation_id = $1 AND t.dossier_id = d.id';
+        if (g.after) {
+          const placeholders = g.after.map((v) => (params.push(v), `$${params.length}`));
+          where += ` AND (${orderColumns.map((c) => `t.${c}`).join(', ')}) < (${placeholders.join(', ')})`;
+        }
+        if (extraFilter && g.extra) {
+          params.push(g.extra);
+          where += ` AND ${extraFilter(`$${params.length}`)}`;
+        }
+        const raw = await em.query(
+          `SELECT t.* FROM unnest($2::uuid[]) AS d(id)
+           CROSS JOIN LATERAL (SELECT t.* FROM ${table} t WHERE ${where} ORDER BY ${order} LIMIT $3) t`,
+          params,
+        );
+        const rows = hydrate(em, target, raw);
+        for (const d of g.dossiers) result.set(`${d}|${groupKey}`, []);
+        for (const r of rows) result.get(`${r.dossierId}|${groupKey}`)!.push(r);
+      }
+      return keys.map((k) => {
+        const [, first] = k.split('|');
+        return { rows: result.get(k) ?? [], first: Number(first) };
+      });
+    });
+  }
+
+  return {
+    dossier: byId(Dossier),
+    person: byId(Person),
+    professional: byId(Professional),
+    familyByDossier: groupedBy(FamilyMember, 'dossierId'),
+    careTeamByDossier: groupedBy(CareTeamAssignment, 'dossierId'),
+    entitlementsByDossier: groupedBy(Entitlement, 'dossierId'),
+    planByDossier: new DataLoader<string, SupportPlan | null>(async (ids) => {
+      const rows = await em.getRepository(SupportPlan).find({ where: { organisationId, dossierId: In([...ids]) } });
+      const map = new Map(rows.map((r) => [r.dossierId, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    goalsByPlan: groupedBy(SupportPlanGoal, 'planId'),
+    evaluationsByPlan: groupedBy(SupportPlanEvaluation, 'planId'),
+    // The extra key part is the group the viewer belongs to: entries hidden from it are not listed at all.
+    entriesByDossier: pagedByDossier(Entry, 'entry', ['occurred_on', 'created_at', 'id'], 3, (p) => `NOT (t.hidden_from @> ARRAY[${p}]::varchar[])`),
+    workNotesByDossier: pagedByDossier(WorkNote, 'work_note', ['created_at', 'id'], 2, (p) => `t.author_id = ${p}`),
+    consentsByDossier: groupedBy(Consent, 'dossierId'),
+    rightsRequestsByDossier: groupedBy(RightsRequest, 'dossierId'),
+    // Only the viewer's own organisation is ever loaded (ids outside it come back null).
+    organisationName: new DataLoader<string, string | null>(async (ids) => {
+      const rows: { organisation_id: string; name: string }[] = await em.query('SELECT organisation_id, name FROM organisation WHERE organisation_id = $1', [organisationId]);
+      return ids.map((id) => rows.find((r) => r.organisation_id === id)?.name ?? null);
+    }),
+    accessLogByDossier: pagedByDossier(AccessLogEvent, 'access_log_event', ['occurred_at', 'id'], 2),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** The DataLoader key of one page of a per-dossier list. */
+export function pageKey(dossierId: string, page: PageRequest, extra = ''): string {
+  return `${dossierId}|${page.first}|${page.after ?? ''}|${extra}`;
+}

@@ -1,0 +1,27 @@
+/**
+ * Calendar dates in the Netherlands. Ages and "not in the future" are judged on the Dutch
+ * calendar day, whatever the server's time zone: a child turns 16 at midnight in Amsterdam.
+ */
+const dutchDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in the Netherlands as `YYYY-MM-DD`. */
+export function dutchToday(now: Date = new Date()): string {
+  return dutchDay.format(now);
+}
+
+/** Whole years between a date of birth and a day (both `YYYY-MM-DD`). */
+export function ageOn(dateOfBirth: string, day: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** Adds whole months to a `YYYY-MM-DD` date, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return `${ny}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

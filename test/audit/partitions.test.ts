@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { AccessLogEventInput, appendEvents } from '../../src/audit/access-log';
+import { verifyAccessLog } from '../../src/audit/verify';
+import { StaffRole } from '../../src/entities/enums';
+import { aDossier, anOrganisation, aProfessional } from '../support/builders';
+import { eventsOf } from '../support/access-log';
+import { startTestApp, TEST_AUDIT_KEY, TestApp } from '../support/test-app';
+
+const READ = 'query Read($id: ID!) { dossier(id: $id) { id subject { firstName } } }';
+
+/** `access_log_event_YYYY_MM` of the first day of the month `offset` months from now (UTC). */
+function partitionName(offset: number, from = new Date()): string {
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + offset, 1));
+  return `access_log_event_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The middle of the month `offset` months from now (UTC). */
+function midMonth(offset: number): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 15, 12));
+}
+
+describe('access log: monthly partitions (SPEC §6 retention)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ asAppRole: true });
+    // Partition bounds are dates in the session time zone; these tests reason in UTC.
+    const [{ tz }] = await app.db.ds.query(`SELECT current_setting('TimeZone') AS tz`);
+    expect(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']).toContain(tz);
+  });
+  afterAll(() => app.close());
+
+  async function partitions(): Promise<string[]> {
+    const rows: { name: string }[] = await app.db.ds.query(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'access_log_event'::regclass ORDER BY 1`);
+    return rows.map((r) => r.name);
+  }
+
+  /** One event of a made-up request at a chosen time, appended the way the application does (HMAC'd, chained). */
+  async function appendAt(orgId: string, at: Date): Promise<string> {
+    const requestId = randomUUID();
+    const event: AccessLogEventInput = {
+      organisation_id: orgId, occurred_at: at.toISOString(), actor_sub: 'partition-test', actor_role: 'care_worker', relationship: 'care_worker',
+      actor_person_id: null, client_app: null, action: 'READ', dossier_id: randomUUID(), subject_person_id: null, granted_fields: ['Person.firstName'],
+      denied_fields: [], pseudonymised_fields: [], outcome: 'GRANTED', check_authorisation: true, check_care_relationship: true, check_consent: false,
+      check_emergency: false, purpose: 'TREAT', legal_basis_ref: null, request_id: requestId, operation_name: null, source_address: null,
+    };
+    await appendEvents(app.db.ds, TEST_AUDIT_KEY, [event]);
+    return requestId;
+  }
+
+  const partitionOf = async (requestId: string) => (await eventsOf(app.db.ds, requestId)).map((e) => e.partition);
+
+  it('should keep a partition per month from last month to a year ahead, and a DEFAULT partition', async () => {
+    const names = await partitions();
+    for (let m = -1; m <= 12; m += 1) expect(names).toContain(partitionName(m));
+    expect(names).toContain('access_log_event_default');
+  });
+
+  it('should store the events of a request in the partition of the month they happened in', async () => {
+    const ds = app.db.ds;
+    const org = await anOrganisation(ds);
+    const worker = await aProfessional(ds, org);
+    const { dossier } = await aDossier().withAssignment(worker).build(ds, org);
+    const res = await app.gql(READ, { id: dossier.id }, await app.staffToken(org, StaffRole.CARE_WORKER, worker));
+    expect(res.errors).toBeUndefined();
+    const events = await eventsOf(ds, res);
+    expect(events).toHaveLength(1);
+    expect(events[0].partition).toBe(partitionName(0, events[0].occurred_at));
+    // The partition's own bounds agree.
+    const [{ inside }] = await ds.query(`SELECT count(*)::int AS inside FROM ${events[0].partition} WHERE id = $1`, [events[0].id]);
+    expect(inside).toBe(1);
+  });
+
+  it('should route events of other months to their own partitions, and anything outside them to DEFAULT', async () => {
+    const org = await anOrganisation(app.db.ds);
+    expect(await partitionOf(await appendAt(org.id, midMonth(-1)))).toEqual([partitionName(-1)]);
+    expect(await partitionOf(await appendAt(org.id, midMonth(1)))).toEqual([partitionName(1)]);
+    expect(await partitionOf(await appendAt(org.id, midMonth(6)))).toEqual([partitionName(6)]);
+    expect(await partitionOf(await appendAt(org.id, new Date(Date.UTC(2001, 4, 1))))).toEqual(['access_log_event_default']);
+    // Partitioning does not disturb the chain.
+    const q = app.db.ds.createQueryRunner();
+    try {
+      expect((await verifyAccessLog(q, TEST_AUDIT_KEY)).problems).toEqual([]);
+    } finally {
+      await q.release();
+    }
+    await app.db.ds.query('DELETE FROM access_log_event WHERE organisation_id = $1', [org.id]);
+    await app.db.ds.query('DELETE FROM access_log_chain WHERE organisation_id = $1', [org.id]);
+  });
+
+  it('should make kluis_ensure_access_log_partitions(3) idempotent, also when the application role calls it', async () => {
+    const before = await partitions();
+    const [first] = await app.appDs.query('SELECT kluis_ensure_access_log_partitions(3) AS created');
+    const afterFirst = await partitions();
+    const [second] = await app.appDs.query('SELECT kluis_ensure_access_log_partitions(3) AS created');
+    expect(first.created).toBe(afterFirst.length - before.length);
+    expect(second.created).toBe(0);
+    expect(await partitions()).toEqual(afterFirst);
+    for (let m = -1; m <= 3; m += 1) expect(afterFirst).toContain(partitionName(m));
+  });
+
+  it('should create exactly the missing months when asked further ahead, and nothing the second time', async () => {
+    const before = await partitions();
+    const missing = [13, 14].map((m) => partitionName(m)).filter((n) => !before.includes(n));
+    const [first] = await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(14) AS created');
+    expect(first.created).toBe(missing.length);
+    const after = await partitions();
+    expect(after).toEqual([...before, ...missing].sort());
+    const [second] = await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(14) AS created');
+    expect(second.created).toBe(0);
+  });
+
+  it('should still create a month’s partition when the DEFAULT partition already holds events of that month (a server that ran long without it)', async () => {
+    const org = await anOrganisation(app.db.ds);
+    const at = midMonth(16);
+    const requestId = await appendAt(org.id, at);
+    expect(await partitionOf(requestId)).toEqual(['access_log_event_default']);
+    try {
+      const created = await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(17) AS created').then(([r]: { created: number }[]) => r.created, (e: Error) => e);
+      expect(created).not.toBeInstanceOf(Error);
+      expect(await partitions()).toContain(partitionName(16));
+      // The event was moved with it, so the month can later be dropped whole.
+      expect(await partitionOf(requestId)).toEqual([partitionName(16)]);
+    } finally {
+      await app.db.ds.query('DELETE FROM access_log_event WHERE organisation_id = $1', [org.id]);
+      await app.db.ds.query('DELETE FROM access_log_chain WHERE organisation_id = $1', [org.id]);
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { installPgTypeParsers } from '../../src/db/pg-types';
+
+installPgTypeParsers();
