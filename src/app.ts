@@ -14,9 +14,12 @@ import { accessLogPlugin } from './audit/access-log.plugin';
 import { CLIENT_CODES, createErrorFormatter, loggableError } from './errors/format-error';
 import { authenticate, viewerOfResponse } from './http/authenticate';
 import { operationAllowlist, OperationAllowlist } from './http/operation-allowlist';
+import { mountClientPortal } from './http/portal';
 import { armorProtection, costLimitPlugin } from './http/query-limits';
 import { rateLimitPerSubject } from './http/rate-limit';
 import { buildKluisSchema } from './schema/build-schema';
+import { ExplorerOptions, mountExplorer } from './dx/explorer';
+import { KluisMetrics } from './dx/metrics';
 
 export interface AppOptions {
   ds: DataSource;
@@ -28,17 +31,28 @@ export interface AppOptions {
   /** Requests per minute per subject, and the partners' operation allowlists. */
   limits?: { ratePerMinute: number; partnerOperations: OperationAllowlist };
   schema?: GraphQLSchema;
+  /** The GraphiQL explorer at /graphiql (src/dx/explorer.ts). Development only: ignored in production. */
+  explorer?: ExplorerOptions;
+  /**
+   * Prometheus metrics (src/dx/metrics.ts). Unset: none are collected. `expose`: served at
+   * GET /metrics by this app (otherwise the caller serves `metrics.registry`, e.g. on METRICS_PORT).
+   */
+  metrics?: { expose: boolean; processMetrics?: boolean };
 }
 
 export interface KluisApp {
   app: Express;
   apollo: ApolloServer<Context>;
+  /** This app's metrics, when enabled. */
+  metrics?: KluisMetrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** Builds the HTTP application: /graphql, /healthz, /readyz. Listening is the caller's business. */
-export async function createApp({ ds, verifyToken, log, production, auditKey, schema = buildKluisSchema(), limits = { ratePerMinute: 600, partnerOperations: {} } }: AppOptions): Promise<KluisApp> {
+export async function createApp({ ds, verifyToken, log, production, auditKey, schema = buildKluisSchema(), limits = { ratePerMinute: 600, partnerOperations: {} }, explorer, metrics: metricsOptions }: AppOptions): Promise<KluisApp> {
+  const metrics = metricsOptions ? new KluisMetrics({ processMetrics: metricsOptions.processMetrics }) : undefined;
+  metrics?.watchPool(ds);
   const armor = armorProtection(production);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -52,7 +66,10 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
     plugins: [
       ...armor.plugins,
       costLimitPlugin(),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's default development landing page loads Apollo Sandbox from a CDN: off everywhere;
+      // development has Kluis's own offline explorer at /graphiql instead.
+      ApolloServerPluginLandingPageDisabled(),
+      ...(metrics ? [metrics.plugin()] : []),
       accessLogPlugin(),
       {
         // Unexpected errors are logged here, with the request's own logger (so with its request id).
@@ -115,6 +132,16 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
     res.json({ status: 'ready' });
   });
 
+  // Never in production, whatever the caller passes: the explorer hands out development tokens.
+  if (explorer && !production) mountExplorer(app, explorer, log);
+  // The client portal (development only; its demo sign-in reuses the explorer's demo tokens).
+  mountClientPortal(app, { production, demoTokens: explorer?.demoTokens });
+  if (metrics) {
+    if (metricsOptions?.expose) app.get('/metrics', metrics.serve);
+    // Before authentication, so refused requests (401, 429, …) are counted too.
+    app.use('/graphql', metrics.observeRequests);
+  }
+
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
@@ -126,7 +153,9 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
         const viewer = viewerOfResponse(res);
         const requestId = res.locals.requestId as string;
         const operationName = typeof req.body?.operationName === 'string' ? req.body.operationName : null;
-        return createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), auditKey);
+        const ctx = createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), auditKey);
+        metrics?.attach(ctx, res);
+        return ctx;
       },
     }),
   );
@@ -142,5 +171,5 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
     next(err);
   });
 
-  return { app, apollo };
+  return { app, apollo, metrics };
 }

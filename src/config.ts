@@ -18,6 +18,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** JSON file: per partner client id, the operations it may run by sha256 hash. */
   partnerOperationsFile?: string;
+  /**
+   * Prometheus metrics: collected when enabled; served at GET /metrics on the API port, or only
+   * on a listener of their own when `port` is set (METRICS_PORT).
+   */
+  metrics: { enabled: boolean; port?: number };
 }
 
 /** Thrown for a configuration the service must refuse to start with. */
@@ -28,6 +33,21 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive whole number, got ${value}`);
   return n;
+}
+
+/**
+ * METRICS (on/off) and METRICS_PORT. Metrics reveal operation names, error rates and pool use:
+ * off by default in production, where they are reachable only when the operator says so —
+ * preferably on METRICS_PORT, a port that is not published to clients.
+ */
+function metricsConfig(env: NodeJS.ProcessEnv, production: boolean): Config['metrics'] {
+  const flag = env.METRICS?.toLowerCase();
+  if (flag !== undefined && flag !== '' && !['on', 'off', '1', '0'].includes(flag)) throw new ConfigError(`METRICS must be on or off, got ${env.METRICS}`);
+  const port = env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new ConfigError(`METRICS_PORT must be a port number, got ${env.METRICS_PORT}`);
+  const off = flag === 'off' || flag === '0';
+  if (off && port !== undefined) throw new ConfigError('METRICS=off contradicts METRICS_PORT');
+  return { enabled: port !== undefined || flag === 'on' || flag === '1' || (!off && !production), port };
 }
 
 /**
@@ -49,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SEED_DEMO is never allowed in production');
   }
   const port = Number(env.PORT ?? 4000);
+  const metrics = metricsConfig(env, production);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got ${env.PORT}`);
   return {
     env: nodeEnv,
@@ -67,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 600, 'RATE_LIMIT_PER_MINUTE'),
     partnerOperationsFile: env.PARTNER_OPERATIONS_FILE || undefined,
+    metrics,
   };
 }

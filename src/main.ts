@@ -13,6 +13,8 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { installPgTypeParsers } from './db/pg-types';
 import { DEMO_CLIENTS, DEMO_STAFF } from './demo/demo-users';
 import { seedDemoData } from './demo/seed';
+import { explorerOptionsFor } from './dx/explorer';
+import { clusterMetricsHandler, shareWithClusterPrimary, startMetricsServer } from './dx/metrics-server';
 import { loadAllowlist } from './http/operation-allowlist';
 import { createLogger } from './logger';
 
@@ -56,11 +58,20 @@ async function prepareDatabase(config: Config, log: Logger): Promise<{ url: stri
 async function serve(config: Config, log: Logger, url: string): Promise<{ port: number; stop(): Promise<void> }> {
   const ds = createDataSource({ url, log });
   await ds.initialize();
-  const keys = config.jwt.jwksUrl || config.jwt.jwksFile ? keysFromConfig(config.jwt) : verificationKeys(await loadOrCreateDevKey(config.dataDir));
+  const production = config.env === 'production';
+  // The development key only when no signing keys are configured (production refuses to start without them).
+  const devKey = config.jwt.jwksUrl || config.jwt.jwksFile ? undefined : await loadOrCreateDevKey(config.dataDir);
+  const keys = devKey ? verificationKeys(devKey) : keysFromConfig(config.jwt);
   const verifyToken = createTokenVerifier({ issuer: config.jwt.issuer, audience: config.jwt.audience, keys });
   const auditKey = loadAuditKey(process.env, config.dataDir, config.env === 'production');
   const limits = { ratePerMinute: config.rateLimitPerMinute, partnerOperations: config.partnerOperationsFile ? loadAllowlist(config.partnerOperationsFile) : {} };
-  const { app, apollo } = await createApp({ ds, verifyToken, log, production: config.env === 'production', auditKey, limits });
+  // The explorer's demo buttons sign with the development key, and only when it is the key the server trusts.
+  const explorer = explorerOptionsFor(config, devKey);
+  // Under node:cluster only the primary serves metrics (the sum over the workers, on METRICS_PORT).
+  const metrics = config.metrics.enabled ? { expose: !config.metrics.port && !cluster.isWorker, processMetrics: true } : undefined;
+  const { app, apollo, metrics: appMetrics } = await createApp({ ds, verifyToken, log, production, auditKey, limits, explorer, metrics });
+  if (appMetrics && cluster.isWorker) shareWithClusterPrimary(appMetrics.registry);
+  const metricsServer = appMetrics && config.metrics.port && !cluster.isWorker ? await startMetricsServer(config.metrics.port, config.host, appMetrics.serve) : undefined;
   // Keep monthly log partitions a year ahead for a server that runs for months without a restart.
   const partitions = setInterval(() => {
     ds.query('SELECT kluis_ensure_access_log_partitions(12)').catch(() => log.warn('could not create access-log partitions ahead'));
@@ -88,6 +99,7 @@ async function serve(config: Config, log: Logger, url: string): Promise<{ port: 
       server.closeIdleConnections();
       await closed;
       clearInterval(sweep);
+      await metricsServer?.stop();
       await apollo.stop();
       await ds.destroy();
     },
@@ -99,6 +111,8 @@ function banner(config: Config, port: number): void {
   const roles = [...Object.keys(DEMO_STAFF), ...Object.keys(DEMO_CLIENTS)].join(', ');
   process.stdout.write(
     `\nKluis: http://${config.host}:${port}/graphql\n` +
+      `Explorer (demo users one click away): http://${config.host}:${port}/graphiql\n` +
+      `Client portal (parent, youth; who viewed my dossier): http://${config.host}:${port}/portal/\n` +
       `Development tokens: npm run token -- --role <${roles}>\n` +
       `  e.g. curl -s http://${config.host}:${port}/graphql -H "authorization: Bearer $(npm run -s token -- --role care_worker)" \\\n` +
       `       -H 'content-type: application/json' -d '{"query":"{ dossiers(first: 5) { edges { node { id subject { firstName } } } } }"}'\n\n`,
@@ -172,6 +186,8 @@ async function main(): Promise<void> {
     }
   });
   for (let i = 0; i < workers; i += 1) fork();
+  const metricsServer = config.metrics.enabled && config.metrics.port ? await startMetricsServer(config.metrics.port, config.host, clusterMetricsHandler()) : undefined;
+  if (config.metrics.enabled && !config.metrics.port) log.warn('with WEB_CONCURRENCY > 1, metrics are served only on METRICS_PORT (summed over the workers by the primary)');
   onShutdown(log, async () => {
     stopping = true;
     const exits = Object.values(cluster.workers ?? {}).map((w) => new Promise<void>((resolve) => {
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
       w!.process.kill('SIGTERM');
     }));
     await Promise.all(exits);
+    await metricsServer?.stop();
     await embedded?.stop();
   });
 }

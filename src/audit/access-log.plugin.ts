@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import { ErrorCode } from '../errors/errors';
 import { appendEvents, eventsFrom } from './access-log';
+import { partnerDisclosures } from './partner-disclosures';
+import { timeLogWrite } from '../dx/metrics';
 
 /**
  * The choke point that writes a request's access-log events: once, in one statement, after
@@ -25,7 +27,7 @@ export function accessLogPlugin(): ApolloServerPlugin<Context> {
           const events = eventsFrom(records, contextValue.viewer, contextValue.audit.meta);
           if (!events.length) return;
           try {
-            await appendEvents(contextValue.ds, contextValue.audit.key, events);
+            await timeLogWrite(contextValue, 'read', () => appendEvents(contextValue.ds, contextValue.audit.key, events, partnerDisclosures(records, contextValue.viewer)));
             for (const r of records) r.flushed = true;
           } catch (err) {
             contextValue.log.error({ err: { name: (err as Error)?.name, sqlState: (err as { code?: string })?.code } }, 'access log write failed; response withheld');

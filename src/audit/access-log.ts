@@ -2,6 +2,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import type { AuthenticatedViewer, Viewer } from '../auth/viewer';
 import type { Grant } from '../permissions/decide';
 import { PURPOSE } from '../permissions/policy';
+import type { PartnerDisclosure } from './partner-disclosures';
 
 export type AccessAction = 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'EXPORT' | 'SEARCH' | 'EMERGENCY' | 'LOG_READ';
 
@@ -143,7 +144,7 @@ export const APPEND_FUNCTION =
  * the number of fields or dossiers). The batch is HMAC'd here and chained by the database. The
  * request's shared facts travel once, the per-dossier facts as typed arrays.
  */
-export async function appendEvents(db: Queryable, key: Buffer, events: AccessLogEventInput[]): Promise<void> {
+export async function appendEvents(db: Queryable, key: Buffer, events: AccessLogEventInput[], disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
   if (!events.length) return;
   const e0 = events[0];
   if (events.some((e) => e.organisation_id !== e0.organisation_id || e.request_id !== e0.request_id || e.occurred_at !== e0.occurred_at)) {
@@ -151,14 +152,34 @@ export async function appendEvents(db: Queryable, key: Buffer, events: AccessLog
   }
   const col = <K extends keyof AccessLogEventInput>(k: K) => events.map((e) => e[k]);
   const joined = (k: 'granted_fields' | 'denied_fields' | 'pseudonymised_fields') => events.map((e) => e[k].join(','));
+  const params: unknown[] = [
+    e0.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, events), e0.occurred_at, e0.actor_sub, e0.actor_role, e0.actor_person_id,
+    e0.client_app, e0.request_id, e0.operation_name, e0.source_address, col('dossier_id'), col('subject_person_id'), col('action'),
+    col('relationship'), joined('granted_fields'), joined('denied_fields'), joined('pseudonymised_fields'), col('outcome'),
+    col('check_authorisation'), col('check_care_relationship'), col('check_consent'), col('check_emergency'), col('purpose'), col('legal_basis_ref'),
+  ];
+  const append = `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::text[], $15::text[],
+       $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::boolean[], $22::boolean[], $23::boolean[], $24::text[], $25::text[])`;
+  if (!disclosures.length) {
+    await db.query(append, params);
+    return;
+  }
+  // A partner's read: its disclosure records, and the use of a SINGLE_EXCHANGE consent, commit in
+  // the same statement as the log events — still one round trip, and all or nothing (SPEC §7).
+  params.push(
+    disclosures.map((d) => d.dossierId), disclosures.map((d) => d.categories.join(',')), disclosures.map((d) => d.legalBasis),
+    disclosures.map((d) => d.consentId), disclosures.map((d) => d.legalDuty),
+  );
   await db.query(
-    `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::text[], $15::text[],
-       $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::boolean[], $22::boolean[], $23::boolean[], $24::text[], $25::text[])`,
-    [
-      e0.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, events), e0.occurred_at, e0.actor_sub, e0.actor_role, e0.actor_person_id,
-      e0.client_app, e0.request_id, e0.operation_name, e0.source_address, col('dossier_id'), col('subject_person_id'), col('action'),
-      col('relationship'), joined('granted_fields'), joined('denied_fields'), joined('pseudonymised_fields'), col('outcome'),
-      col('check_authorisation'), col('check_care_relationship'), col('check_consent'), col('check_emergency'), col('purpose'), col('legal_basis_ref'),
-    ],
+    `WITH disclosed AS (
+       INSERT INTO disclosure (organisation_id, dossier_id, recipient_name, recipient_client_id, categories, disclosed_at, legal_basis, consent_id, legal_duty)
+       SELECT $1, d.dossier_id, $8, $8, string_to_array(d.categories, ','), $4, d.basis, d.consent_id, d.duty
+       FROM unnest($26::uuid[], $27::text[], $28::text[], $29::uuid[], $30::text[]) AS d(dossier_id, categories, basis, consent_id, duty)
+       RETURNING consent_id
+     ), used AS (
+       UPDATE consent SET consumed_at = $4 WHERE id IN (SELECT consent_id FROM disclosed) AND scope = 'SINGLE_EXCHANGE' AND consumed_at IS NULL
+     )
+     ${append}`,
+    params,
   );
 }

@@ -16,6 +16,7 @@ import { Person } from './person.entity';
 @Check(enumCheck('kind', ConsentKind))
 @Check(enumCheck('scope', ConsentScope))
 @Check(enumCheck('method', ConsentMethod))
+@Check(enumCheck('awaiting_signature', SignerCapacity))
 export class Consent extends OrgScoped {
   @Column('uuid')
   dossierId: string;
@@ -58,6 +59,13 @@ export class Consent extends OrgScoped {
 
   @Column({ type: 'timestamptz' })
   givenAt: Date;
+
+  /**
+   * Who still has to sign (a child's co-signature, another custodian's) before the consent
+   * counts; null when complete. A consent awaiting a signature is never used (SPEC §7).
+   */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  awaitingSignature: SignerCapacity | null;
 
   /** A SINGLE_EXCHANGE consent is used up by its disclosure. */
   @Column({ type: 'timestamptz', nullable: true })

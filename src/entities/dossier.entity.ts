@@ -7,6 +7,10 @@ import { Person } from './person.entity';
 @Entity('dossier')
 @Index(['organisationId', 'createdAt', 'id'])
 @Index(['subjectId'])
+// Retention (SPEC §11): the purge finds an organisation's dossiers past their period by range
+// scans on the anchor, instead of reading every dossier.
+@Index(['organisationId', 'lastChangedAt'])
+@Index(['organisationId', 'lastContactOn'])
 @Check(enumCheck('status', DossierStatus))
 @Check(enumCheck('type', DossierType))
 export class Dossier extends OrgScoped {
@@ -36,6 +40,13 @@ export class Dossier extends OrgScoped {
   /** Legal hold blocks destruction by retention (SPEC §11). */
   @Column({ type: 'boolean', default: false })
   legalHold: boolean;
+
+  /** Why the hold was last set or lifted (privacy officer, `setLegalHold`); goes with the dossier. */
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  legalHoldReason: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  legalHoldChangedAt: Date | null;
 
   /** Last contact with the client; anchor for "6 months after last contact" retention. */
   @Column({ type: 'date', nullable: true })

@@ -124,6 +124,8 @@ export enum RightsRequestType {
 }
 
 export enum RightsRequestStatus {
+  /** Filed through the API by one requester; a named co-requester (a 12–15 child's parent) has yet to agree (SPEC §8). */
+  AWAITING_AGREEMENT = 'AWAITING_AGREEMENT',
   OPEN = 'OPEN',
   DECIDED = 'DECIDED',
   CARRIED_OUT = 'CARRIED_OUT',
@@ -158,6 +160,12 @@ export enum EmergencyReviewOutcome {
 export enum RetentionAnchor {
   LAST_CHANGE = 'LAST_CHANGE',
   LAST_CONTACT = 'LAST_CONTACT',
+}
+
+/** Why a dossier was destroyed (SPEC §8 EARLY_DESTRUCTION, §11). */
+export enum DestructionReason {
+  RETENTION_EXPIRED = 'RETENTION_EXPIRED',
+  EARLY_DESTRUCTION = 'EARLY_DESTRUCTION',
 }
 
 export enum ConsentSigners {

@@ -2,6 +2,7 @@ import { AccessLogEvent } from './access-log-event.entity';
 import { AuditorGrant } from './auditor-grant.entity';
 import { CareTeamAssignment } from './care-team-assignment.entity';
 import { Consent, ConsentSignature } from './consent.entity';
+import { DestructionRecord } from './destruction-record.entity';
 import { Disclosure } from './disclosure.entity';
 import { Dossier } from './dossier.entity';
 import { EmergencyAccess } from './emergency-access.entity';
@@ -16,7 +17,7 @@ import { SupportPlan, SupportPlanEvaluation, SupportPlanGoal } from './support-p
 import { WorkNote } from './work-note.entity';
 
 export {
-  AccessLogEvent, AuditorGrant, CareTeamAssignment, Consent, ConsentSignature, Disclosure, Dossier, EmergencyAccess,
+  AccessLogEvent, AuditorGrant, CareTeamAssignment, Consent, ConsentSignature, DestructionRecord, Disclosure, Dossier, EmergencyAccess,
   Entitlement, Entry, FamilyMember, Organisation, Person, Professional, RightsRequest, SupportPlan,
   SupportPlanEvaluation, SupportPlanGoal, WorkNote,
 };
@@ -24,5 +25,5 @@ export {
 export const ENTITIES = [
   Organisation, Professional, Person, Dossier, CareTeamAssignment, FamilyMember, Entitlement,
   SupportPlan, SupportPlanGoal, SupportPlanEvaluation, Entry, WorkNote, Consent, ConsentSignature,
-  Disclosure, RightsRequest, EmergencyAccess, AuditorGrant, AccessLogEvent,
+  Disclosure, RightsRequest, EmergencyAccess, AuditorGrant, AccessLogEvent, DestructionRecord,
 ];

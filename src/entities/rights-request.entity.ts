@@ -27,6 +27,20 @@ export class RightsRequest extends OrgScoped {
   @Column({ type: 'uuid', array: true })
   requesterPersonIds: string[];
 
+  /**
+   * The client who filed the request through the API (their verified token is the identity
+   * check); null when the privacy officer registered it after verifying the requesters' identity.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  filedByPersonId: string | null;
+
+  /**
+   * Requesters who still have to agree with their own login (a 12–15 child's parent, or the child,
+   * named by the one who filed). Until this is empty the request is AWAITING_AGREEMENT.
+   */
+  @Column({ type: 'uuid', array: true, default: '{}' })
+  awaitingPersonIds: string[];
+
   @Column({ type: 'varchar', length: 5000, nullable: true })
   description: string | null;
 

@@ -40,3 +40,8 @@ export function badInput(field: string, message: string): GraphQLError {
 export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
 }
+
+/** An exchange (a partner read, a recorded disclosure) without a consent that counts now (SPEC §7). */
+export function consentRequired(message = 'No valid consent for this exchange'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONSENT_REQUIRED } });
+}

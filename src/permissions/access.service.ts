@@ -3,17 +3,17 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedViewer, StaffViewer, Viewer } from '../auth/viewer';
 import { Dossier, Professional } from '../entities';
-import { Category } from '../entities/enums';
+import { Category, ConsentKind } from '../entities/enums';
 import type { PolicyNarrowing } from '../entities/organisation.entity';
-import { forbidden, notFound, unauthenticated } from '../errors/errors';
+import { consentRequired, forbidden, notFound, unauthenticated } from '../errors/errors';
 import type { Loaders } from '../services/loaders';
 import { ageOn, dutchToday } from '../util/dates';
 import { isUuid } from '../util/ids';
 import { preparedQuery } from '../db/prepared';
 import type { AccessAction, DecisionRecord } from '../audit/access-log';
-import { categoriesOf, decideRead, Grant, mayWrite, Outcome, PersonFacts, Target, ViewerFacts } from './decide';
+import { categoriesOf, decideRead, Grant, mayWrite, Outcome, PersonFacts, Target, ViewerFacts, writeReachOf } from './decide';
 import { grantSql } from './relationships.sql';
-import { HIDDEN_FROM_GROUP } from './policy';
+import { HIDDEN_FROM_GROUP, WriteReach } from './policy';
 import { PERSON_SCOPE, PersonScope } from './scoped';
 
 /** An authorised write whose event is not in the log yet (refused writes have no written paths). */
@@ -126,8 +126,26 @@ export class AccessService {
     if (dossier) this.subjects.set(dossier.id, dossier.subjectId);
     // The attempt is a decision too: an existing dossier without a relationship is logged DENIED.
     if (dossier && (logAsRead || grants.length === 0)) this.record(dossier.id, 'READ');
-    if (!dossier || grants.length === 0) throw notFound();
+    if (!dossier || grants.length === 0) {
+      if (dossier && (await this.hadConsent(dossier.id))) throw consentRequired('The consent for this dossier is not valid now (withdrawn, used, expired or incomplete)');
+      throw notFound();
+    }
     return dossier;
+  }
+
+  /**
+   * A `consented` partner that was once given a consent for this dossier already knows it exists:
+   * telling it CONSENT_REQUIRED (withdrawn, used, expired) discloses nothing new and says why.
+   * Any other partner without a relationship gets NOT_FOUND.
+   */
+  private async hadConsent(dossierId: string): Promise<boolean> {
+    const v = this.viewer;
+    if (v.kind !== 'partner' || !v.scopes.includes('consented')) return false;
+    const rows = await this.ds.query(
+      `SELECT 1 FROM consent WHERE dossier_id = $1 AND organisation_id = $2 AND recipient_client_id = $3 AND kind = '${ConsentKind.DISCLOSURE}' LIMIT 1`,
+      [dossierId, v.organisationId, v.clientApp],
+    );
+    return rows.length > 0;
   }
 
   /** SQL selecting the ids of every dossier the viewer may list, for use as a subquery. */
@@ -149,12 +167,13 @@ export class AccessService {
    * The decision record of a dossier and action, created on first use — and anew once the
    * previous one is in the log (a second write of the same kind in one request gets its own event).
    */
-  record(dossierId: string, action: AccessAction): DecisionRecord {
+  record(dossierId: string | null, action: AccessAction): DecisionRecord {
     const key = `${dossierId}|${action}`;
     let d = this.decisions.get(key);
     if (!d || d.flushed) {
       d = {
-        dossierId, subjectId: this.subjects.get(dossierId) ?? null, action, grants: [...this.grantsLoaded(dossierId)],
+        dossierId, subjectId: dossierId === null ? null : this.subjects.get(dossierId) ?? null, action,
+        grants: dossierId === null ? [] : [...this.grantsLoaded(dossierId)],
         granted: new Set(), denied: new Set(), pseudonymised: new Set(), written: new Set(), flushed: false,
       };
       this.decisions.set(key, d);
@@ -171,6 +190,18 @@ export class AccessService {
     const d = this.record(dossierId, category === Category.ACCESS_LOG ? 'LOG_READ' : 'READ');
     (outcome === 'GRANTED' ? d.granted : outcome === 'PSEUDONYMISED' ? d.pseudonymised : d.denied).add(path);
     return outcome;
+  }
+
+  /**
+   * The field decision for a rights-request export (SPEC §8): the same policy as reading, for the
+   * same viewer, recorded as one EXPORT event per dossier listing every field path handed out
+   * (or withheld). Only what is GRANTED goes into the export; a pseudonym never does.
+   */
+  exportField(dossierId: string, category: Category, path: string, target: Target): boolean {
+    const { outcome } = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+    const d = this.record(dossierId, 'EXPORT');
+    (outcome === 'GRANTED' ? d.granted : d.denied).add(path);
+    return outcome === 'GRANTED';
   }
 
   /** Facts about a person as reached in a dossier, for the field decision. */
@@ -202,18 +233,19 @@ export class AccessService {
    * The write rule (SPEC §5): the viewer must hold a relationship to the dossier whose W cell
    * covers every category the write touches. No relationship at all is NOT_FOUND, as for reads.
    */
-  async requireWrite(dossierId: string, action: AccessAction, categories: readonly Category[], paths: readonly string[] = []): Promise<Dossier> {
+  async requireWrite(dossierId: string, action: AccessAction, categories: readonly Category[], paths: readonly string[] = [], reaches?: readonly WriteReach[]): Promise<Dossier> {
     const dossier = await this.dossier(dossierId, false);
     const grants = this.grantsLoaded(dossier.id);
     const d = this.record(dossier.id, action);
     // An update naming no data field still changes the row (its version, the dossier's last
-    // change): it needs some W cell in this dossier, or a read-only viewer (a client) could "write".
+    // change): it needs a data W cell in this dossier, or a read-only viewer (a client) could
+    // "write" — a consent signature is not such a cell.
     if (categories.length === 0 && !Object.values(Category).some((c) => mayWrite(grants, c, this.narrowing))) {
       for (const p of paths) d.denied.add(p);
       throw forbidden('Not allowed to change this dossier');
     }
     for (const category of categories) {
-      if (!mayWrite(grants, category, this.narrowing)) {
+      if (!mayWrite(grants, category, this.narrowing, reaches)) {
         // A refused write is logged as such (DENIED, with what it tried to change).
         for (const p of paths.length ? paths : [category]) d.denied.add(p);
         throw forbidden(`Not allowed to change ${category} data in this dossier`);
@@ -224,9 +256,17 @@ export class AccessService {
     return dossier;
   }
 
-  /** Records a write a staff workflow made (intake, break-the-glass) for the access log. */
-  recordWrite(dossierId: string, subjectId: string, action: AccessAction, paths: readonly string[], grants?: Grant[]): void {
-    this.subjects.set(dossierId, subjectId);
+  /** The write reach the viewer holds for a category in an admitted dossier (`sign`, `coSign`, `all`, …). */
+  writeReach(dossierId: string, category: Category): WriteReach | undefined {
+    return writeReachOf(this.grantsLoaded(dossierId), category, this.narrowing);
+  }
+
+  /**
+   * Records a write a staff workflow made (intake, break-the-glass) for the access log. Without a
+   * dossier (null) for a write that belongs to none, e.g. the organisation's retention settings.
+   */
+  recordWrite(dossierId: string | null, subjectId: string | null, action: AccessAction, paths: readonly string[], grants?: Grant[]): void {
+    if (dossierId !== null && subjectId !== null) this.subjects.set(dossierId, subjectId);
     const d = this.record(dossierId, action);
     if (grants) d.grants = grants;
     for (const p of paths) d.written.add(p);
@@ -274,7 +314,7 @@ export class AccessService {
   }
 
   /** What the viewer may read and write in a dossier (SPEC §12 `myAccess`). */
-  access(dossierId: string): { relationships: string[]; read: Category[]; write: Category[]; expiresAt: Date | null } {
+  access(dossierId: string): { relationships: string[]; expiresAt: Date | null } & ReturnType<typeof categoriesOf> {
     const grants = this.grantsLoaded(dossierId);
     const expiries = grants.map((g) => g.expiresAt).filter((e): e is Date => !!e);
     return {

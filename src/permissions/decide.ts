@@ -1,6 +1,6 @@
 import { Category } from '../entities/enums';
 import type { PolicyNarrowing } from '../entities/organisation.entity';
-import { Cell, CLIENT_RELATIONSHIPS, HIDDEN_FROM_GROUP, NAME_FIELDS, PARTNER_RELATIONSHIPS, POLICY, Reach, RelationshipName } from './policy';
+import { Cell, CLIENT_RELATIONSHIPS, HIDDEN_FROM_GROUP, NAME_FIELDS, PARTNER_RELATIONSHIPS, POLICY, Reach, RelationshipName, WORKFLOW_REACHES, WriteReach } from './policy';
 
 /** One relationship of the viewer to one dossier, as resolved from the data for this request. */
 export interface Grant {
@@ -116,17 +116,46 @@ export function decideRead(grants: readonly Grant[], category: Category, t: Targ
   return best;
 }
 
-/** May the viewer write this category in this dossier (§5: the W cells)? */
-export function mayWrite(grants: readonly Grant[], category: Category, narrowing?: PolicyNarrowing): Grant | null {
-  return grants.find((g) => cellOf(g.relationship, category, narrowing)?.write !== undefined) ?? null;
+/**
+ * May the viewer write this category in this dossier (§5: the W cells)? `reaches` are the write
+ * reaches the write accepts; by default every data write, never a workflow step (a parent's
+ * `sign` on CONSENT does not let them change other consent data). `'any'` asks whether any W
+ * cell exists at all (for `myAccess`).
+ */
+export function mayWrite(grants: readonly Grant[], category: Category, narrowing?: PolicyNarrowing, reaches?: readonly WriteReach[] | 'any'): Grant | null {
+  const accepts = (w: WriteReach | undefined) =>
+    w !== undefined && (reaches === 'any' || (reaches ? reaches.includes(w) : !WORKFLOW_REACHES.has(w)));
+  return grants.find((g) => accepts(cellOf(g.relationship, category, narrowing)?.write)) ?? null;
 }
 
-/** The categories a set of grants can read and write at all (for `myAccess`). */
-export function categoriesOf(grants: readonly Grant[], narrowing?: PolicyNarrowing): { read: Category[]; write: Category[] } {
-  const all = Object.values(Category);
-  const readable = (c: Category) => grants.some((g) => {
-    const reach = cellOf(g.relationship, c, narrowing)?.read;
-    return reach !== undefined && (reach !== 'granted' || !!g.categories?.includes(c));
-  });
-  return { read: all.filter(readable), write: all.filter((c) => mayWrite(grants, c, narrowing) !== null) };
+/** The write reach the viewer holds for a category in a dossier (the first grant that has one). */
+export function writeReachOf(grants: readonly Grant[], category: Category, narrowing?: PolicyNarrowing): WriteReach | undefined {
+  const grant = mayWrite(grants, category, narrowing, 'any');
+  return grant ? cellOf(grant.relationship, category, narrowing)?.write : undefined;
+}
+
+/** How far a viewer reads and writes one category in a dossier (for `myAccess`). */
+export interface CategoryReach {
+  category: Category;
+  read: Reach | null;
+  write: WriteReach | null;
+}
+
+/**
+ * The categories a set of grants can read and write at all, and how far (for `myAccess`): a
+ * screen can then skip not only what it cannot see but also what lies outside the reach
+ * (relatives beyond their names, another person's contact data).
+ */
+export function categoriesOf(grants: readonly Grant[], narrowing?: PolicyNarrowing): { read: Category[]; write: Category[]; reaches: CategoryReach[] } {
+  const readReach = (c: Category): Reach | null => {
+    for (const g of grants) {
+      const reach = cellOf(g.relationship, c, narrowing)?.read;
+      if (reach !== undefined && (reach !== 'granted' || !!g.categories?.includes(c))) return reach;
+    }
+    return null;
+  };
+  const reaches = Object.values(Category)
+    .map((category) => ({ category, read: readReach(category), write: writeReachOf(grants, category, narrowing) ?? null }))
+    .filter((r) => r.read || r.write);
+  return { read: reaches.filter((r) => r.read).map((r) => r.category), write: reaches.filter((r) => r.write).map((r) => r.category), reaches };
 }

@@ -16,13 +16,17 @@ const REACH_TEXT: Record<string, string> = {
   pseudonym: 'names as a pseudonym, unless the grant lists IDENTITY',
   ownRequests: 'only requests the viewer filed',
   dossierLog: "the dossier's access log",
+  sign: 'give or withdraw consent as §7 allows for the subject\'s age',
+  coSign: 'co-sign a consent (and withdraw it)',
+  file: 'file a rights request naming oneself, as §8 allows for the subject\'s age',
 };
 
 function cell(c: Cell | undefined): string {
   if (!c?.read && !c?.write) return '—';
+  const part = (letter: string, reach: string) => (reach === 'all' ? letter : `${letter} (${reach})`);
+  if (c.read && c.write && c.read !== c.write) return `${part('R', c.read)}, ${part('W', c.write)}`;
   const rw = `${c.read ? 'R' : ''}${c.write ? 'W' : ''}`;
-  const reach = c.read ?? c.write;
-  return reach === 'all' ? rw : `${rw} (${reach})`;
+  return part(rw, (c.read ?? c.write)!);
 }
 
 /**

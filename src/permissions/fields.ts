@@ -32,6 +32,8 @@ export const FIELD_CATEGORIES: Record<string, Record<string, FieldClass>> = {
     verwijsindexSignalOn: CARE,
     // Legal hold exists because of a dispute or request: it belongs with the rights requests.
     legalHold: RIGHTS,
+    legalHoldReason: RIGHTS,
+    legalHoldChangedAt: RIGHTS,
     subject: PUBLIC,
     family: FAMILY,
     careTeam: ENTITLEMENT,
@@ -40,6 +42,7 @@ export const FIELD_CATEGORIES: Record<string, Record<string, FieldClass>> = {
     entries: CARE,
     workNotes: WORK_NOTES,
     consents: CONSENT,
+    disclosures: CONSENT,
     rightsRequests: RIGHTS,
     accessLog: ACCESS_LOG,
     myAccess: PUBLIC,
@@ -74,13 +77,25 @@ export const FIELD_CATEGORIES: Record<string, Record<string, FieldClass>> = {
   Entry: { id: PUBLIC, kind: CARE, occurredOn: CARE, text: CARE, hiddenFrom: CARE, author: CARE },
   WorkNote: { id: PUBLIC, text: WORK_NOTES, createdAt: WORK_NOTES, updatedAt: WORK_NOTES },
   Consent: {
-    id: PUBLIC, kind: CONSENT, recipientName: CONSENT, purpose: CONSENT, categories: CONSENT, scope: CONSENT, method: CONSENT,
-    validFrom: CONSENT, validUntil: CONSENT, givenAt: CONSENT, withdrawnAt: CONSENT,
+    id: PUBLIC, kind: CONSENT, status: CONSENT, recipientName: CONSENT, recipientClientId: CONSENT, recipientPersonId: CONSENT, purpose: CONSENT,
+    categories: CONSENT, scope: CONSENT, method: CONSENT, validFrom: CONSENT, validUntil: CONSENT, givenAt: CONSENT, signedBy: CONSENT,
+    awaitingSignature: CONSENT, consumedAt: CONSENT, withdrawnAt: CONSENT,
+  },
+  ConsentSignature: { personId: CONSENT, capacity: CONSENT, signedAt: CONSENT },
+  Disclosure: {
+    id: PUBLIC, recipientName: CONSENT, recipientClientId: CONSENT, categories: CONSENT, disclosedAt: CONSENT, legalBasis: CONSENT, consentId: CONSENT,
+    legalDuty: CONSENT, safetyReason: CONSENT, consultedColleagueRole: CONSENT, clientInformed: CONSENT, clientInformedHow: CONSENT,
+    clientInformedAt: CONSENT, clientNotInformedReason: CONSENT,
   },
   RightsRequest: {
     id: PUBLIC, type: RIGHTS, status: RIGHTS, receivedOn: RIGHTS, dueOn: RIGHTS, extendedDueOn: RIGHTS, decision: RIGHTS,
     refusalGround: RIGHTS, decidedAt: RIGHTS,
+    // Which dossier a request is about is itself sensitive (§3: a dossier's existence), so RIGHTS, not PUBLIC.
+    dossierId: RIGHTS, requesterPersonIds: RIGHTS, awaitingPersonIds: RIGHTS, description: RIGHTS, effectiveDueOn: RIGHTS, overdue: RIGHTS,
+    extensionReason: RIGHTS, extensionDecidedAt: RIGHTS, verification: RIGHTS, decisionNote: RIGHTS, carriedOutAt: RIGHTS,
   },
+  // How the requesters' identity was checked (§8): method, document type, by whom, when — never a copy or number.
+  RightsRequestVerification: { method: RIGHTS, documentType: RIGHTS, verifiedAt: RIGHTS, verifiedBy: RIGHTS },
   AccessLogEntry: {
     id: PUBLIC, occurredAt: ACCESS_LOG, actorRole: ACCESS_LOG, relationship: ACCESS_LOG, action: ACCESS_LOG, categories: ACCESS_LOG,
     fields: ACCESS_LOG, outcome: ACCESS_LOG, purpose: ACCESS_LOG, emergency: ACCESS_LOG, summary: ACCESS_LOG, legalBasis: ACCESS_LOG,
@@ -93,11 +108,19 @@ export const FIELD_CATEGORIES: Record<string, Record<string, FieldClass>> = {
       'purpose', 'legalBasisRef', 'requestId', 'operationName', 'sourceAddress'].map((f) => [f, OPERATION]),
   ),
   // The viewer's own access: telling a viewer what they may see reveals nothing else.
-  DossierAccess: { relationships: PUBLIC, read: PUBLIC, write: PUBLIC, emergency: PUBLIC, expiresAt: PUBLIC },
+  DossierAccess: { relationships: PUBLIC, read: PUBLIC, write: PUBLIC, reaches: PUBLIC, emergency: PUBLIC, expiresAt: PUBLIC },
+  CategoryAccess: { category: PUBLIC, read: PUBLIC, write: PUBLIC },
   EmergencyAccess: {
     id: OPERATION, dossierId: OPERATION, professional: OPERATION, reason: OPERATION, startedAt: OPERATION, expiresAt: OPERATION,
     reviewOutcome: OPERATION, reviewNote: OPERATION, reviewedAt: OPERATION,
   },
+  // Retention (§11): the privacy officer's settings and proof of destruction, admitted whole by
+  // their operation rules; a destruction record holds ids, type and dates, no personal data.
+  RetentionSettings: { retentionMonths: OPERATION, retentionAnchor: OPERATION, youthProtectionRetentionMonths: OPERATION },
+  DestructionRecord: Object.fromEntries(
+    ['id', 'dossierId', 'dossierType', 'retentionMonths', 'retentionAnchor', 'anchorDate', 'expiresOn', 'destroyedAt', 'reason', 'rightsRequestId']
+      .map((f) => [f, OPERATION]),
+  ),
   AuditorGrant: {
     id: OPERATION, auditorSubject: OPERATION, purpose: OPERATION, dossierIds: OPERATION, categories: OPERATION, validFrom: OPERATION,
     validUntil: OPERATION, revokedAt: OPERATION,

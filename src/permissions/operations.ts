@@ -1,5 +1,6 @@
 import { Category, StaffRole } from '../entities/enums';
 import { FIELD_CATEGORIES, isCategory } from './fields';
+import type { WriteReach } from './policy';
 
 /** Who may call a query at all; what it returns is then decided field by field. */
 export type QueryRule = { who: 'authenticated' } | { who: 'staff'; roles: StaffRole[] };
@@ -7,7 +8,7 @@ export type QueryRule = { who: 'authenticated' } | { who: 'staff'; roles: StaffR
 /** Where a mutation finds the dossier it changes: an argument, or the row an argument names. */
 export type DossierLocator =
   | { arg: string }
-  | { arg: string; rowOf: 'family_member' | 'care_team_assignment' | 'support_plan_goal' | 'work_note' };
+  | { arg: string; rowOf: 'family_member' | 'care_team_assignment' | 'support_plan_goal' | 'work_note' | 'consent' | 'rights_request' };
 
 /**
  * A mutation's write rule (SPEC §5). Either it changes one dossier — then the viewer needs the
@@ -28,11 +29,16 @@ export type MutationRule =
       writes: Category[];
       /** Nested inputs that write another type (`addFamilyMember`'s new person). */
       nested?: Record<string, string>;
+      /**
+       * The W reaches this write accepts (a consent step: `sign`, `coSign`). Default: any data
+       * write; workflow reaches never count unless named here.
+       */
+      reaches?: WriteReach[];
     }
   | { roles: StaffRole[] };
 
 const { CARE_WORKER, BEHAVIOURAL_EXPERT, ADMIN_SUPPORT, PRIVACY_OFFICER } = StaffRole;
-const { FAMILY, CARE, ENTITLEMENT, WORK_NOTES } = Category;
+const { FAMILY, CARE, ENTITLEMENT, WORK_NOTES, CONSENT, RIGHTS } = Category;
 const careTeam = FIELD_CATEGORIES.Dossier.careTeam as Category;
 
 export const QUERIES: Record<string, QueryRule> = {
@@ -41,6 +47,13 @@ export const QUERIES: Record<string, QueryRule> = {
   emergencyAccessReviewQueue: { who: 'staff', roles: [PRIVACY_OFFICER] },
   auditorGrants: { who: 'staff', roles: [PRIVACY_OFFICER] },
   accessLogEvents: { who: 'staff', roles: [PRIVACY_OFFICER] },
+  // Retention (§11): the organisation's rule and the proof of destruction, for the privacy officer.
+  retentionSettings: { who: 'staff', roles: [PRIVACY_OFFICER] },
+  destructionRecords: { who: 'staff', roles: [PRIVACY_OFFICER] },
+  // Rights requests (§8): the privacy officer's queue; the export is for a requester of a granted
+  // ACCESS/COPY/PORTABILITY request only (checked in its service, decided per field by the policy).
+  rightsRequestQueue: { who: 'staff', roles: [PRIVACY_OFFICER] },
+  rightsRequestExport: { who: 'authenticated' },
 };
 
 export const MUTATIONS: Record<string, MutationRule> = {
@@ -60,11 +73,29 @@ export const MUTATIONS: Record<string, MutationRule> = {
   addEntry: { dossier: { arg: 'input.dossierId' }, action: 'CREATE', target: 'Entry', writes: [CARE] },
   addWorkNote: { dossier: { arg: 'input.dossierId' }, action: 'CREATE', target: 'WorkNote', writes: [WORK_NOTES] },
   updateWorkNote: { dossier: { arg: 'input.id', rowOf: 'work_note' }, action: 'UPDATE', target: 'WorkNote', writes: [WORK_NOTES] },
+  // Consent (§7): staff record it (W), parents and youths give and withdraw it (`sign`), a child
+  // of 12–15 co-signs (`coSign`); who must sign for the subject's age is checked in its service.
+  giveConsent: { dossier: { arg: 'input.dossierId' }, action: 'CREATE', target: 'Consent', writes: [CONSENT], reaches: ['all', 'sign'] },
+  coSignConsent: { dossier: { arg: 'id', rowOf: 'consent' }, action: 'UPDATE', target: 'Consent', writes: [CONSENT], reaches: ['sign', 'coSign'] },
+  withdrawConsent: { dossier: { arg: 'id', rowOf: 'consent' }, action: 'UPDATE', target: 'Consent', writes: [CONSENT], reaches: ['all', 'sign', 'coSign'] },
+  // An exchange outside Kluis is recorded by the care team (W on CONSENT); partner reads record their own.
+  recordDisclosure: { dossier: { arg: 'input.dossierId' }, action: 'CREATE', target: 'Disclosure', writes: [CONSENT] },
   // Break-the-glass (§9): any care worker or behavioural expert of the organisation, with a reason.
   startEmergencyAccess: { roles: [CARE_WORKER, BEHAVIOURAL_EXPERT] },
   reviewEmergencyAccess: { roles: [PRIVACY_OFFICER] },
   createAuditorGrant: { roles: [PRIVACY_OFFICER] },
   revokeAuditorGrant: { roles: [PRIVACY_OFFICER] },
+  // Retention (§11): the organisation's rule is the privacy officer's; a legal hold is RIGHTS data
+  // of the dossier (fields.ts), so §4's W cell decides who sets it — the privacy officer.
+  setRetentionSettings: { roles: [PRIVACY_OFFICER] },
+  setLegalHold: { dossier: { arg: 'input.dossierId' }, action: 'UPDATE', target: 'Dossier', writes: [Category.RIGHTS] },
+  // Rights requests (§8): the privacy officer registers them (W on RIGHTS), clients file their own
+  // (`file`); who may file for the subject's age is checked in its service. A named co-requester
+  // agrees with their own login. Extending and deciding are the privacy officer's alone.
+  fileRightsRequest: { dossier: { arg: 'input.dossierId' }, action: 'CREATE', target: 'RightsRequest', writes: [RIGHTS], reaches: ['all', 'file'] },
+  confirmRightsRequest: { dossier: { arg: 'id', rowOf: 'rights_request' }, action: 'UPDATE', target: 'RightsRequest', writes: [RIGHTS], reaches: ['file'] },
+  extendRightsRequest: { roles: [PRIVACY_OFFICER] },
+  decideRightsRequest: { roles: [PRIVACY_OFFICER] },
 };
 
 /** Input fields that carry no data of their own (identifiers of what is changed, lock versions). */

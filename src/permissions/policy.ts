@@ -38,27 +38,35 @@ export type RelationshipName = (typeof RELATIONSHIPS)[number];
  * - ownRequests: only rights requests the viewer filed
  * - dossierLog: the dossier's access log (§4 note 4)
  */
-export type Reach =
-  | 'all'
-  | 'own'
-  | 'subject'
-  | 'subjectBsn'
-  | 'ownAndMinors'
-  | 'namesOnly'
-  | 'author'
-  | 'notHidden'
-  | 'granted'
-  | 'pseudonym'
-  | 'ownRequests'
-  | 'dossierLog';
+export const READ_REACHES = [
+  'all', 'own', 'subject', 'subjectBsn', 'ownAndMinors', 'namesOnly', 'author', 'notHidden', 'granted', 'pseudonym', 'ownRequests', 'dossierLog',
+] as const;
+export type Reach = (typeof READ_REACHES)[number];
+
+/**
+ * Write reaches that allow one workflow step and never a change of dossier data (§4 note 3, §7):
+ * - sign: give or withdraw a consent as §7 allows for the subject's age (parents, youths of 16+)
+ * - coSign: add the signature a consent still awaits, or withdraw it (children of 12–15)
+ * - file: file a rights request naming oneself as a requester, or agree to one that names oneself
+ *   (§8: who may file depends on the subject's age; checked by the rights-request service)
+ * A mutation accepts them only where its rule names them (operations.ts).
+ */
+export const WORKFLOW_WRITE_REACHES = ['sign', 'coSign', 'file'] as const;
+export type WorkflowReach = (typeof WORKFLOW_WRITE_REACHES)[number];
+export type WriteReach = Reach | WorkflowReach;
+export const WORKFLOW_REACHES: ReadonlySet<WriteReach> = new Set<WriteReach>(WORKFLOW_WRITE_REACHES);
 
 export interface Cell {
   read?: Reach;
-  write?: Reach;
+  write?: WriteReach;
 }
 
 const R = (read: Reach = 'all'): Cell => ({ read });
 const RW = (reach: Reach = 'all'): Cell => ({ read: reach, write: reach });
+/** Reads all of the category; writes only through a consent workflow step. */
+const R_SIGN = (write: WorkflowReach): Cell => ({ read: 'all', write });
+/** Reads the viewer's own rights requests; writes only by filing one (or agreeing to one) that names the viewer (§8). */
+const R_FILE: Cell = { read: 'ownRequests', write: 'file' };
 const { IDENTITY, CONTACT, IDENTIFIERS, FAMILY, CARE, WORK_NOTES, ENTITLEMENT, CONSENT, RIGHTS, ACCESS_LOG } = Category;
 
 /**
@@ -88,15 +96,15 @@ export const POLICY: Record<RelationshipName, Partial<Record<Category, Cell>>> =
   },
   parent: {
     [IDENTITY]: R(), [CONTACT]: R('ownAndMinors'), [IDENTIFIERS]: R('subjectBsn'), [FAMILY]: R(), [CARE]: R('notHidden'),
-    [ENTITLEMENT]: R(), [CONSENT]: R(), [RIGHTS]: R('ownRequests'), [ACCESS_LOG]: R('dossierLog'),
+    [ENTITLEMENT]: R(), [CONSENT]: R_SIGN('sign'), [RIGHTS]: R_FILE, [ACCESS_LOG]: R('dossierLog'),
   },
   child_12_15: {
-    [IDENTITY]: R(), [CONTACT]: R('own'), [FAMILY]: R('namesOnly'), [CARE]: R('notHidden'), [CONSENT]: R(),
-    [RIGHTS]: R('ownRequests'), [ACCESS_LOG]: R('dossierLog'),
+    [IDENTITY]: R(), [CONTACT]: R('own'), [FAMILY]: R('namesOnly'), [CARE]: R('notHidden'), [CONSENT]: R_SIGN('coSign'),
+    [RIGHTS]: R_FILE, [ACCESS_LOG]: R('dossierLog'),
   },
   youth_16_plus: {
     [IDENTITY]: R(), [CONTACT]: R('own'), [IDENTIFIERS]: R('own'), [FAMILY]: R('namesOnly'), [CARE]: R('notHidden'),
-    [ENTITLEMENT]: R(), [CONSENT]: R(), [RIGHTS]: R('ownRequests'), [ACCESS_LOG]: R('dossierLog'),
+    [ENTITLEMENT]: R(), [CONSENT]: R_SIGN('sign'), [RIGHTS]: R_FILE, [ACCESS_LOG]: R('dossierLog'),
   },
   // Partner applications (§1): legal duty or consent, each read also recorded as a disclosure.
   partner_verwijsindex: { [IDENTIFIERS]: R('subjectBsn') },

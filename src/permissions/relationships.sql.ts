@@ -1,5 +1,5 @@
 import type { AuthenticatedViewer } from '../auth/viewer';
-import { AssignmentRole, ConsentKind, StaffRole } from '../entities/enums';
+import { AssignmentRole, ConsentKind, SignerCapacity, StaffRole } from '../entities/enums';
 import { addMonths } from '../util/dates';
 
 /**
@@ -47,6 +47,20 @@ const ASSIGNMENT_ROLE: Partial<Record<StaffRole, AssignmentRole>> = {
   [StaffRole.BEHAVIOURAL_EXPERT]: AssignmentRole.BEHAVIOURAL_EXPERT,
   [StaffRole.ADMIN_SUPPORT]: AssignmentRole.ADMIN_SUPPORT,
 };
+
+/**
+ * A consent that counts on `day` (SPEC §7): complete (no signature awaited, at least one given),
+ * not withdrawn, not used up, within its period — and every parent who signed it still has
+ * custody, because custody is re-checked at every use. `c` is the consent's alias, `day` a
+ * parameter placeholder holding the Dutch date. The one definition for partner reads and
+ * recorded disclosures alike.
+ */
+export const CONSENT_USABLE = (c: string, day: string): string =>
+  `${c}.withdrawn_at IS NULL AND ${c}.consumed_at IS NULL AND ${c}.awaiting_signature IS NULL
+   AND (${c}.valid_from IS NULL OR ${c}.valid_from <= ${day}::date) AND (${c}.valid_until IS NULL OR ${c}.valid_until >= ${day}::date)
+   AND EXISTS (SELECT 1 FROM consent_signature cs WHERE cs.consent_id = ${c}.id)
+   AND NOT EXISTS (SELECT 1 FROM consent_signature cs WHERE cs.consent_id = ${c}.id AND cs.capacity = '${SignerCapacity.PARENT_WITH_CUSTODY}'
+     AND NOT EXISTS (SELECT 1 FROM family_member fm WHERE fm.dossier_id = ${c}.dossier_id AND fm.person_id = cs.person_id AND fm.has_custody))`;
 
 /** Roles that may break the glass (§9). */
 export const EMERGENCY_ROLES: ReadonlySet<StaffRole> = new Set([StaffRole.CARE_WORKER, StaffRole.BEHAVIOURAL_EXPERT]);
@@ -100,8 +114,7 @@ function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>
      JOIN person s ON s.id = d.subject_id
      LEFT JOIN LATERAL (
        SELECT c.id FROM consent c
-       WHERE c.dossier_id = d.id AND c.kind = '${ConsentKind.PARENTAL_ACCESS}' AND c.recipient_person_id = ${person}
-         AND c.withdrawn_at IS NULL AND (c.valid_from IS NULL OR c.valid_from <= ${day}::date) AND (c.valid_until IS NULL OR c.valid_until >= ${day}::date)
+       WHERE c.dossier_id = d.id AND c.kind = '${ConsentKind.PARENTAL_ACCESS}' AND c.recipient_person_id = ${person} AND ${CONSENT_USABLE('c', day)}
        ORDER BY c.given_at DESC LIMIT 1
      ) pa ON true
      WHERE fm.organisation_id = ${org} AND fm.person_id = ${person} AND fm.has_custody AND (s.date_of_birth > ${born16}::date OR pa.id IS NOT NULL)`,
@@ -124,8 +137,7 @@ function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' 
   if (viewer.scopes.includes('consented')) {
     branches.push(`SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
       WHERE c.organisation_id = ${org} AND c.kind = '${ConsentKind.DISCLOSURE}' AND c.recipient_client_id = ${p.add(viewer.clientApp)}
-        AND c.withdrawn_at IS NULL AND c.consumed_at IS NULL
-        AND (c.valid_from IS NULL OR c.valid_from <= ${day()}::date) AND (c.valid_until IS NULL OR c.valid_until >= ${day()}::date)`);
+        AND ${CONSENT_USABLE('c', day())}`);
   }
   return branches;
 }

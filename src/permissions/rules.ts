@@ -74,7 +74,7 @@ export function canWrite(name: string, spec: Extract<MutationRule, { dossier: un
     }
     // A write without field values (a removal) is logged as a change of the row itself.
     if (!paths.length) paths.push(`${spec.target}.id`);
-    await ctx.access.requireWrite(dossierId, spec.action, [...categories], paths);
+    await ctx.access.requireWrite(dossierId, spec.action, [...categories], paths, spec.reaches);
     return true;
   }));
 }

@@ -8,7 +8,7 @@ import { EntitlementConnection } from '../schema/entitlement.type';
 import { EntryConnection } from '../schema/entry.type';
 import { FamilyMemberConnection } from '../schema/family-member.type';
 import { Person } from '../schema/person.type';
-import { ConsentConnection } from '../schema/consent.type';
+import { ConsentConnection, DisclosureConnection } from '../schema/consent.type';
 import { DossierAccess } from '../schema/dossier-access.type';
 import { RightsRequestConnection } from '../schema/rights-request.type';
 import { inDossier } from '../permissions/scoped';
@@ -78,6 +78,11 @@ export class DossierResolver {
   @FieldResolver(() => ConsentConnection, { nullable: true })
   async consents(@Root() d: E.Dossier, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return paginateInMemory(await ctx.loaders.consentsByDossier.load(d.id), page);
+  }
+
+  @FieldResolver(() => DisclosureConnection, { nullable: true, description: 'Every exchange of this dossier\'s data with a third party.' })
+  async disclosures(@Root() d: E.Dossier, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return paginateInMemory(await ctx.loaders.disclosuresByDossier.load(d.id), page);
   }
 
   @FieldResolver(() => RightsRequestConnection, { nullable: true, description: 'Clients see only the requests they filed.' })

@@ -10,7 +10,7 @@ import { EntryConnection } from './entry.type';
 import { FamilyMemberConnection } from './family-member.type';
 import { ConnectionType } from './pagination';
 import { Person } from './person.type';
-import { LocalDate } from './scalars';
+import { DateTime, LocalDate } from './scalars';
 import { SupportPlan } from './support-plan.type';
 import { WorkNoteConnection } from './work-note.type';
 
@@ -46,6 +46,12 @@ export class Dossier {
 
   @Field(() => Boolean, { nullable: true })
   legalHold: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the legal hold was last set or lifted (setLegalHold).' })
+  legalHoldReason: string | null;
+
+  @Field(() => DateTime, { nullable: true })
+  legalHoldChangedAt: Date | null;
 
   @Field(() => Person, { nullable: true })
   subject: Person | null;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import {
-  AccessLogEvent, CareTeamAssignment, Consent, Dossier, Entitlement, Entry, FamilyMember, Person, Professional, RightsRequest, SupportPlan,
+  AccessLogEvent, CareTeamAssignment, Consent, ConsentSignature, Disclosure, Dossier, Entitlement, Entry, FamilyMember, Person, Professional, RightsRequest, SupportPlan,
   SupportPlanEvaluation, SupportPlanGoal, WorkNote,
 } from '../entities';
 import { hydrate } from './hydrate';
@@ -116,6 +116,8 @@ export function createLoaders(em: EntityManager, organisationId: string) {
     entriesByDossier: pagedByDossier(Entry, 'entry', ['occurred_on', 'created_at', 'id'], 3, (p) => `NOT (t.hidden_from @> ARRAY[${p}]::varchar[])`),
     workNotesByDossier: pagedByDossier(WorkNote, 'work_note', ['created_at', 'id'], 2, (p) => `t.author_id = ${p}`),
     consentsByDossier: groupedBy(Consent, 'dossierId'),
+    signaturesByConsent: groupedBy(ConsentSignature, 'consentId'),
+    disclosuresByDossier: groupedBy(Disclosure, 'dossierId'),
     rightsRequestsByDossier: groupedBy(RightsRequest, 'dossierId'),
     // Only the viewer's own organisation is ever loaded (ids outside it come back null).
     organisationName: new DataLoader<string, string | null>(async (ids) => {

@@ -126,7 +126,7 @@ describe('permission scenarios: partners and organisation narrowing (SPEC ยง1, ย
   });
 
   describe('consented partner', () => {
-    it('should read entries under an active DISCLOSURE consent for its client id, not the BSN or names; NOT_FOUND after withdrawal', async () => {
+    it('should read entries under an active DISCLOSURE consent for its client id, not the BSN or names; CONSENT_REQUIRED after withdrawal', async () => {
       const o = await orgWithDossiers();
       const shared = await o.dossier();
       const clientId = `wijkteam-${randomUUID()}`;
@@ -143,7 +143,8 @@ describe('permission scenarios: partners and organisation narrowing (SPEC ยง1, ย
 
       await app.db.ds.query('UPDATE consent SET withdrawn_at = now() WHERE id = $1', [consent.id]);
       const after = await app.gql(WIDE, { id: shared.dossier.id }, token);
-      expect(codes(after)).toEqual(['NOT_FOUND']);
+      // The partner knew the dossier under its consent: it is told why, not that it does not exist.
+      expect(codes(after)).toEqual(['CONSENT_REQUIRED']);
       expect(JSON.stringify(after.response.body)).not.toContain(shared.entries[0].text);
       expect(await listed(token)).toEqual([]);
     });
@@ -157,7 +158,7 @@ describe('permission scenarios: partners and organisation narrowing (SPEC ยง1, ย
       expect(await listed(token)).toEqual([]);
     });
 
-    it('should not open a dossier under a DISCLOSURE consent that was already used up or has expired', async () => {
+    it('should not open a dossier under a DISCLOSURE consent that was already used up or has expired (CONSENT_REQUIRED)', async () => {
       const o = await orgWithDossiers();
       const used = await o.dossier();
       const old = await o.dossier();
@@ -165,7 +166,8 @@ describe('permission scenarios: partners and organisation narrowing (SPEC ยง1, ย
       await aDisclosureConsent(app.db.ds, o.org, used.dossier, clientId, [Category.CARE], { consumedAt: new Date(Date.now() - 60_000) });
       await aDisclosureConsent(app.db.ds, o.org, old.dossier, clientId, [Category.CARE], { validFrom: addMonths(dutchToday(), -6), validUntil: addMonths(dutchToday(), -1) });
       const token = await app.partnerToken(o.org, 'consented', clientId);
-      for (const id of [used.dossier.id, old.dossier.id]) expect(codes(await app.gql(WIDE, { id }, token))).toEqual(['NOT_FOUND']);
+      for (const id of [used.dossier.id, old.dossier.id]) expect(codes(await app.gql(WIDE, { id }, token))).toEqual(['CONSENT_REQUIRED']);
+      expect(await listed(token)).toEqual([]);
     });
   });
 

@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 const READ = `query($id: ID!) { dossier(id: $id) { id subject { firstName } entries { edges { node { text } } } } }`;
 const DOSSIERS = 'query { dossiers(first: 100) { edges { node { id } } } }';
 const CARE_TEAM = `query($id: ID!) { dossier(id: $id) { careTeam { edges { node { id role validUntil professional { id } } } } } }`;
-const MY_ACCESS = `query($id: ID!) { dossier(id: $id) { myAccess { relationships read write emergency expiresAt } } }`;
+const MY_ACCESS = `query($id: ID!) { dossier(id: $id) { myAccess { relationships read write emergency expiresAt reaches { category read write } } } }`;
 const ADD_ENTRY = 'mutation($input: AddEntryInput!) { addEntry(input: $input) { id text } }';
 const ADD_ENTITLEMENT = 'mutation($input: AddEntitlementInput!) { addEntitlement(input: $input) { id decisionNumber } }';
 const ASSIGN = 'mutation($input: AssignCareTeamMemberInput!) { assignCareTeamMember(input: $input) { id role } }';
@@ -315,7 +315,7 @@ describe('permission scenarios: staff relationships, writes and myAccess (SPEC �
       expect(new Date(a.expiresAt).getTime()).toBe(until.getTime());
     });
 
-    it('should give a parent read categories per §4 and an empty write list', async () => {
+    it('should give a parent read categories per §4 and only CONSENT (give/withdraw) to write', async () => {
       const t = await team();
       const res = await app.gql(MY_ACCESS, { id: t.dossier.id }, await app.clientToken(t.parent));
       expect(res.errors).toBeUndefined();
@@ -324,7 +324,17 @@ describe('permission scenarios: staff relationships, writes and myAccess (SPEC �
       expect(a.emergency).toBe(false);
       expect(sorted(a.read)).toEqual(sorted([IDENTITY, CONTACT, IDENTIFIERS, FAMILY, CARE, ENTITLEMENT, CONSENT, RIGHTS, ACCESS_LOG]));
       expect(a.read).not.toContain(WORK_NOTES);
-      expect(a.write).toEqual([]);
+      // Giving and withdrawing consent (§4 note 3) and filing their own rights requests (§5, §8) are the parent's only writes.
+      expect(a.write).toEqual([CONSENT, RIGHTS]);
+      // How far, per category — generated from the same policy cells (§4 conditions).
+      expect(a.reaches).toEqual(expect.arrayContaining([
+        { category: CONTACT, read: 'ownAndMinors', write: null },
+        { category: IDENTIFIERS, read: 'subjectBsn', write: null },
+        { category: CARE, read: 'notHidden', write: null },
+        { category: CONSENT, read: 'all', write: 'sign' },
+        { category: RIGHTS, read: 'ownRequests', write: 'file' },
+      ]));
+      expect(a.reaches.map((r: { category: string }) => r.category)).not.toContain(WORK_NOTES);
     });
 
     it('should give an auditor only the granted categories plus IDENTITY (pseudonymised), no writes, and the grant’s end', async () => {

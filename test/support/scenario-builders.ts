@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditorGrant, Consent, Dossier, Organisation, Person, Professional } from '../../src/entities';
-import { Category, ConsentKind, ConsentMethod, ConsentScope } from '../../src/entities/enums';
+import { AuditorGrant, Consent, ConsentSignature, Dossier, Organisation, Person, Professional } from '../../src/entities';
+import { Category, ConsentKind, ConsentMethod, ConsentScope, SignerCapacity } from '../../src/entities/enums';
 import type { PolicyNarrowing } from '../../src/entities/organisation.entity';
 import { dutchToday } from '../../src/util/dates';
 import type { GqlResult } from './test-app';
@@ -22,12 +22,12 @@ export async function aParentalAccessConsent(
   fields: Partial<Consent> = {},
 ): Promise<Consent> {
   const repo = ds.getRepository(Consent);
-  return repo.save(repo.create({
+  return signed(ds, await repo.save(repo.create({
     organisationId: org.id, dossierId: dossier.id, kind: ConsentKind.PARENTAL_ACCESS, recipientName: `${parent.firstName} ${parent.lastName}`,
     recipientPersonId: parent.id, recipientClientId: null, purpose: 'Ouder blijft meelezen', categories: [], scope: ConsentScope.PERIOD,
     validFrom: dutchToday(), validUntil: null, method: ConsentMethod.WRITTEN, givenAt: new Date(), consumedAt: null, withdrawnAt: null,
     ...fields,
-  }));
+  })), dossier.subjectId, SignerCapacity.SUBJECT);
 }
 
 /** A DISCLOSURE consent (SPEC §7) for a partner application, by its client id. */
@@ -40,11 +40,17 @@ export async function aDisclosureConsent(
   fields: Partial<Consent> = {},
 ): Promise<Consent> {
   const repo = ds.getRepository(Consent);
-  return repo.save(repo.create({
+  return signed(ds, await repo.save(repo.create({
     organisationId: org.id, dossierId: dossier.id, kind: ConsentKind.DISCLOSURE, recipientName: `Partner ${clientId}`, recipientPersonId: null,
     recipientClientId: clientId, purpose: `Afstemming ${rnd()}`, categories, scope: ConsentScope.PERIOD, validFrom: dutchToday(), validUntil: null,
     method: ConsentMethod.WRITTEN, givenAt: new Date(), consumedAt: null, withdrawnAt: null, ...fields,
-  }));
+  })), dossier.subjectId, SignerCapacity.SUBJECT);
+}
+
+/** A consent counts only with a signature (SPEC §7); these rows get the subject's. */
+async function signed(ds: DataSource, consent: Consent, personId: string, capacity: SignerCapacity): Promise<Consent> {
+  await ds.getRepository(ConsentSignature).insert({ organisationId: consent.organisationId, consentId: consent.id, personId, capacity, signedAt: consent.givenAt });
+  return consent;
 }
 
 /** An auditor grant row (SPEC §10), valid from an hour ago for a day unless told otherwise. */

@@ -7,6 +7,7 @@ import request, { Response } from 'supertest';
 import { AppOptions, createApp, KluisApp } from '../../src/app';
 import { generateSigningKey, SigningKey, verificationKeys } from '../../src/auth/dev-keys';
 import { mintToken } from '../../src/auth/mint-token';
+import { mintDemoTokens } from '../../src/demo/demo-tokens';
 import { createTokenVerifier } from '../../src/auth/token-verifier';
 import { createDataSource, DataSourceOptions, statementCount } from '../../src/db/data-source';
 import { Organisation, Person, Professional } from '../../src/entities';
@@ -73,6 +74,10 @@ export interface StartTestAppOptions {
    * DataSource options for the proxied DataSource (e.g. shorter timeouts).
    */
   viaProxy?: boolean | Pick<DataSourceOptions, 'poolSize' | 'connectTimeoutMillis' | 'statementTimeoutMillis' | 'queryTimeoutMillis'>;
+  /** Serve the explorer (development only); `demoTokens`: its demo buttons sign with the trusted test key. */
+  explorer?: { demoTokens: boolean };
+  /** Collect metrics (AppOptions.metrics), e.g. `{ expose: true }` for GET /metrics. */
+  metrics?: AppOptions['metrics'];
 }
 
 
@@ -112,7 +117,8 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
     await appDs.initialize();
   }
   const kluis = await createApp({ ds: appDs, verifyToken, log: opts.log ?? pino({ level: 'silent' }), production: !!opts.production, schema, auditKey: TEST_AUDIT_KEY,
-    limits: opts.limits ?? { ratePerMinute: 1_000_000, partnerOperations: {} } });
+    limits: opts.limits ?? { ratePerMinute: 1_000_000, partnerOperations: {} }, metrics: opts.metrics,
+    explorer: opts.explorer && { demoTokens: opts.explorer.demoTokens ? () => mintDemoTokens({ key, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) : undefined } });
   const sign: TestApp['sign'] = (claims, o = {}) => mintToken(key, claims, { issuer: o.issuer ?? TEST_ISSUER, audience: o.audience ?? TEST_AUDIENCE, ttl: o.ttl });
   return {
     ...kluis,
