@@ -15,7 +15,7 @@ import { CLIENT_CODES, createErrorFormatter, loggableError } from './errors/form
 import { authenticate, viewerOfResponse } from './http/authenticate';
 import { operationAllowlist, OperationAllowlist } from './http/operation-allowlist';
 import { mountClientPortal } from './http/portal';
-import { armorProtection, costLimitPlugin } from './http/query-limits';
+import { armorProtection, costLimitPlugin, tokenLimit } from './http/query-limits';
 import { rateLimitPerSubject } from './http/rate-limit';
 import { buildKluisSchema } from './schema/build-schema';
 import { ExplorerOptions, mountExplorer } from './dx/explorer';
@@ -59,6 +59,7 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
     // One operation per request: an array of operations is refused (batching would multiply every limit).
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
+    parseOptions: tokenLimit,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,

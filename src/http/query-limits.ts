@@ -23,7 +23,9 @@ export function armorProtection(production: boolean) {
   return new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.depth, ...reject('it is nested too deeply') },
     maxAliases: { n: QUERY_LIMITS.aliases, ...reject('it uses too many aliases') },
-    maxTokens: { n: QUERY_LIMITS.tokens, ...reject('it is too long') },
+    // graphql-js's own parser limit instead (`tokenLimit` below): armor's Apollo plugin re-parses
+    // in `parsingDidStart`, where any syntax error becomes an HTTP 500 instead of a 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.directives, ...reject('it uses too many directives') },
     // The list-aware cost below replaces armor's cost limit, which ignores page sizes.
     costLimit: { enabled: false },
@@ -67,8 +69,15 @@ export function costLimitPlugin(): ApolloServerPlugin {
   };
 }
 
-/** Recognises graphql-armor's rejections ("Syntax Error: Query is too complex: …"). */
+/** Apollo's `parseOptions`: graphql-js stops parsing a document past the token limit (a 400, before validation). */
+export const tokenLimit = { maxTokens: QUERY_LIMITS.tokens };
+
+/**
+ * Recognises the limit rejections — graphql-armor's ("Query is too complex: …") and graphql-js's
+ * token limit ("Document contains more that N tokens" — sic, graphql 16 — whose number must not reach the client).
+ */
 export function tooComplexMessage(message: string): string | null {
+  if (/^Syntax Error: Document contains more th(?:an|at) \d+ tokens/.test(message)) return `${TOO_COMPLEX}: it is too long`;
   const m = new RegExp(`^(?:Syntax Error: )?(${TOO_COMPLEX}: .*)$`).exec(message);
   return m ? m[1] : null;
 }

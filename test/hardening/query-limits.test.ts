@@ -51,6 +51,14 @@ describe('query limits (SPEC §12, issue 7)', () => {
     await expectRefused('{ dossiers(first: 100) { edges { node { entries(first: 100) { edges { node { text kind occurredOn } } } family(first: 100) { edges { node { relation } } } } } } }');
   });
 
+  it('should answer a query that does not parse with 400 GRAPHQL_PARSE_FAILED, running nothing', async () => {
+    const before = app.statements();
+    const res = await app.gql('query Broken { dossier(', undefined, token);
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(app.statements() - before).toBe(0);
+  });
+
   it('should still answer the screens Kluis serves: a dossier page within the limits', async () => {
     const res = await app.gql(
       `query($id: ID!) { dossier(id: $id) { id subject { firstName lastName bsn } family { edges { node { relation person { firstName phone } } } }
