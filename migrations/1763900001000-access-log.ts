@@ -1,6 +1,52 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * The first append function (per-event arrays); replaced by 1764000004000, whose `down` restores it.
+ */
+export const APPEND_FUNCTION_V1 = `CREATE FUNCTION kluis_append_access_log(
+        p_organisation uuid, p_shard integer, p_batch_mac bytea,
+        p_occurred_at timestamptz, p_actor_sub text, p_actor_role text, p_actor_person_id uuid, p_client_app text,
+        p_request_id text, p_operation_name text, p_source_address text,
+        p_dossier_ids uuid[], p_subject_ids uuid[], p_actions text[], p_relationships text[], p_granted text[], p_denied text[],
+        p_pseudonymised text[], p_outcomes text[], p_authorisation boolean[], p_care_relationship boolean[], p_consent boolean[],
+        p_emergency boolean[], p_purposes text[], p_legal_basis text[]) RETURNS bigint
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+      DECLARE
+        v_seq bigint;
+        v_prev bytea;
+        v_head bytea;
+        v_size integer := coalesce(array_length(p_actions, 1), 0);
+        v_rows integer;
+      BEGIN
+        IF v_size = 0 THEN RAISE EXCEPTION 'empty access log batch'; END IF;
+        -- One chain per organisation and shard, started on first use from a fixed genesis. Its
+        -- head row is the only lock taken, and only by requests of the same organisation and shard.
+        INSERT INTO access_log_chain (organisation_id, shard, seq, head)
+        VALUES (p_organisation, p_shard, 0, sha256(convert_to('kluis-access-log-genesis:' || p_organisation || ':' || p_shard, 'UTF8')))
+        ON CONFLICT DO NOTHING;
+        SELECT seq, head INTO v_seq, v_prev FROM access_log_chain WHERE organisation_id = p_organisation AND shard = p_shard FOR UPDATE;
+        v_seq := v_seq + 1;
+        v_head := sha256(v_prev || p_batch_mac);
+        UPDATE access_log_chain SET seq = v_seq, head = v_head WHERE organisation_id = p_organisation AND shard = p_shard;
+        INSERT INTO access_log_event (
+          organisation_id, occurred_at, actor_sub, actor_role, relationship, actor_person_id, client_app, action, dossier_id,
+          subject_person_id, granted_fields, denied_fields, pseudonymised_fields, outcome, check_authorisation,
+          check_care_relationship, check_consent, check_emergency, purpose, legal_basis_ref, request_id, operation_name,
+          source_address, chain_shard, chain_seq, batch_pos, batch_size, batch_mac, prev_hash, chain_hash)
+        SELECT p_organisation, p_occurred_at, p_actor_sub, p_actor_role, u.relationship, p_actor_person_id, p_client_app, u.action, u.dossier_id,
+          u.subject_id, string_to_array(u.granted, ','), string_to_array(u.denied, ','), string_to_array(u.pseudonymised, ','), u.outcome,
+          u.authorisation, u.care_relationship, u.consent, u.emergency, u.purpose, u.legal_basis, p_request_id, p_operation_name,
+          p_source_address, p_shard, v_seq, (u.pos - 1)::integer, v_size, p_batch_mac, v_prev, v_head
+        FROM unnest(p_dossier_ids, p_subject_ids, p_actions, p_relationships, p_granted, p_denied, p_pseudonymised, p_outcomes,
+                    p_authorisation, p_care_relationship, p_consent, p_emergency, p_purposes, p_legal_basis)
+             WITH ORDINALITY AS u(dossier_id, subject_id, action, relationship, granted, denied, pseudonymised, outcome,
+                                  authorisation, care_relationship, consent, emergency, purpose, legal_basis, pos);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows <> v_size THEN RAISE EXCEPTION 'access log batch arrays differ in length'; END IF;
+        RETURN v_seq;
+      END $$`;
+
+/**
  * The NEN 7513 access log (SPEC §6):
  * - `access_log_event`, range-partitioned by month so that whole periods past retention can be
  *   dropped; monthly partitions are created ahead by `kluis_ensure_access_log_partitions`, a
@@ -97,48 +143,7 @@ export class AccessLog1763900001000 implements MigrationInterface {
     // The request's shared facts once, the per-dossier facts as typed arrays: no per-row JSON
     // parsing (one request can log thousands of dossiers; SPEC §6: one round trip, fast).
     // Field lists travel comma-joined (paths never contain commas).
-    await q.query(`CREATE FUNCTION kluis_append_access_log(
-        p_organisation uuid, p_shard integer, p_batch_mac bytea,
-        p_occurred_at timestamptz, p_actor_sub text, p_actor_role text, p_actor_person_id uuid, p_client_app text,
-        p_request_id text, p_operation_name text, p_source_address text,
-        p_dossier_ids uuid[], p_subject_ids uuid[], p_actions text[], p_relationships text[], p_granted text[], p_denied text[],
-        p_pseudonymised text[], p_outcomes text[], p_authorisation boolean[], p_care_relationship boolean[], p_consent boolean[],
-        p_emergency boolean[], p_purposes text[], p_legal_basis text[]) RETURNS bigint
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-      DECLARE
-        v_seq bigint;
-        v_prev bytea;
-        v_head bytea;
-        v_size integer := coalesce(array_length(p_actions, 1), 0);
-        v_rows integer;
-      BEGIN
-        IF v_size = 0 THEN RAISE EXCEPTION 'empty access log batch'; END IF;
-        -- One chain per organisation and shard, started on first use from a fixed genesis. Its
-        -- head row is the only lock taken, and only by requests of the same organisation and shard.
-        INSERT INTO access_log_chain (organisation_id, shard, seq, head)
-        VALUES (p_organisation, p_shard, 0, sha256(convert_to('kluis-access-log-genesis:' || p_organisation || ':' || p_shard, 'UTF8')))
-        ON CONFLICT DO NOTHING;
-        SELECT seq, head INTO v_seq, v_prev FROM access_log_chain WHERE organisation_id = p_organisation AND shard = p_shard FOR UPDATE;
-        v_seq := v_seq + 1;
-        v_head := sha256(v_prev || p_batch_mac);
-        UPDATE access_log_chain SET seq = v_seq, head = v_head WHERE organisation_id = p_organisation AND shard = p_shard;
-        INSERT INTO access_log_event (
-          organisation_id, occurred_at, actor_sub, actor_role, relationship, actor_person_id, client_app, action, dossier_id,
-          subject_person_id, granted_fields, denied_fields, pseudonymised_fields, outcome, check_authorisation,
-          check_care_relationship, check_consent, check_emergency, purpose, legal_basis_ref, request_id, operation_name,
-          source_address, chain_shard, chain_seq, batch_pos, batch_size, batch_mac, prev_hash, chain_hash)
-        SELECT p_organisation, p_occurred_at, p_actor_sub, p_actor_role, u.relationship, p_actor_person_id, p_client_app, u.action, u.dossier_id,
-          u.subject_id, string_to_array(u.granted, ','), string_to_array(u.denied, ','), string_to_array(u.pseudonymised, ','), u.outcome,
-          u.authorisation, u.care_relationship, u.consent, u.emergency, u.purpose, u.legal_basis, p_request_id, p_operation_name,
-          p_source_address, p_shard, v_seq, (u.pos - 1)::integer, v_size, p_batch_mac, v_prev, v_head
-        FROM unnest(p_dossier_ids, p_subject_ids, p_actions, p_relationships, p_granted, p_denied, p_pseudonymised, p_outcomes,
-                    p_authorisation, p_care_relationship, p_consent, p_emergency, p_purposes, p_legal_basis)
-             WITH ORDINALITY AS u(dossier_id, subject_id, action, relationship, granted, denied, pseudonymised, outcome,
-                                  authorisation, care_relationship, consent, emergency, purpose, legal_basis, pos);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        IF v_rows <> v_size THEN RAISE EXCEPTION 'access log batch arrays differ in length'; END IF;
-        RETURN v_seq;
-      END $$`);
+    await q.query(APPEND_FUNCTION_V1);
 
     // The application's role: everything it needs, and on the log only reading and appending.
     await q.query(`DO $$ BEGIN

@@ -137,12 +137,41 @@ export interface Queryable {
 
 /** The append function's signature: what `REVOKE/GRANT EXECUTE` statements must name. */
 export const APPEND_FUNCTION =
-  'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
+  'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], integer[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
+
+/** What the events of one request have in common per dossier: sent once per distinct value. */
+const SHAPE_FIELDS = [
+  'action', 'relationship', 'granted_fields', 'denied_fields', 'pseudonymised_fields', 'outcome', 'check_authorisation',
+  'check_care_relationship', 'check_consent', 'check_emergency', 'purpose', 'legal_basis_ref',
+] as const;
+
+/**
+ * Splits a request's events into per-event (dossier, subject, shape number) and the distinct
+ * shapes. A list of 200 dossiers read alike is one shape, so the statement carries 200 ids
+ * instead of 200 copies of every field list (see migration 1764000004000).
+ */
+function shapesOf(events: AccessLogEventInput[]): { shapeOf: number[]; shapes: unknown[][] } {
+  const index = new Map<string, number>();
+  const shapes: unknown[][] = SHAPE_FIELDS.map(() => []);
+  const shapeOf = events.map((e) => {
+    const values = SHAPE_FIELDS.map((f) => (Array.isArray(e[f]) ? (e[f] as string[]).join(',') : e[f]));
+    const key = values.join('\u0001');
+    let n = index.get(key);
+    if (n === undefined) {
+      values.forEach((v, i) => shapes[i].push(v));
+      n = shapes[0].length;
+      index.set(key, n);
+    }
+    return n;
+  });
+  return { shapeOf, shapes };
+}
 
 /**
  * Appends a request's events in one statement (SPEC §6: one round trip per request, whatever
  * the number of fields or dossiers). The batch is HMAC'd here and chained by the database. The
- * request's shared facts travel once, the per-dossier facts as typed arrays.
+ * request's shared facts travel once, the per-dossier facts as their distinct shapes plus one
+ * (dossier, subject, shape) triple per event.
  */
 export async function appendEvents(db: Queryable, key: Buffer, events: AccessLogEventInput[], disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
   if (!events.length) return;
@@ -150,16 +179,15 @@ export async function appendEvents(db: Queryable, key: Buffer, events: AccessLog
   if (events.some((e) => e.organisation_id !== e0.organisation_id || e.request_id !== e0.request_id || e.occurred_at !== e0.occurred_at)) {
     throw new Error('an access-log batch belongs to one request of one organisation');
   }
-  const col = <K extends keyof AccessLogEventInput>(k: K) => events.map((e) => e[k]);
-  const joined = (k: 'granted_fields' | 'denied_fields' | 'pseudonymised_fields') => events.map((e) => e[k].join(','));
+  const { shapeOf, shapes } = shapesOf(events);
   const params: unknown[] = [
     e0.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, events), e0.occurred_at, e0.actor_sub, e0.actor_role, e0.actor_person_id,
-    e0.client_app, e0.request_id, e0.operation_name, e0.source_address, col('dossier_id'), col('subject_person_id'), col('action'),
-    col('relationship'), joined('granted_fields'), joined('denied_fields'), joined('pseudonymised_fields'), col('outcome'),
-    col('check_authorisation'), col('check_care_relationship'), col('check_consent'), col('check_emergency'), col('purpose'), col('legal_basis_ref'),
+    e0.client_app, e0.request_id, e0.operation_name, e0.source_address, events.map((e) => e.dossier_id), events.map((e) => e.subject_person_id),
+    shapeOf, ...shapes,
   ];
-  const append = `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::text[], $15::text[],
-       $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::boolean[], $22::boolean[], $23::boolean[], $24::text[], $25::text[])`;
+  const append = `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::integer[],
+       $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::boolean[], $22::boolean[], $23::boolean[],
+       $24::boolean[], $25::text[], $26::text[])`;
   if (!disclosures.length) {
     await db.query(append, params);
     return;
@@ -174,7 +202,7 @@ export async function appendEvents(db: Queryable, key: Buffer, events: AccessLog
     `WITH disclosed AS (
        INSERT INTO disclosure (organisation_id, dossier_id, recipient_name, recipient_client_id, categories, disclosed_at, legal_basis, consent_id, legal_duty)
        SELECT $1, d.dossier_id, $8, $8, string_to_array(d.categories, ','), $4, d.basis, d.consent_id, d.duty
-       FROM unnest($26::uuid[], $27::text[], $28::text[], $29::uuid[], $30::text[]) AS d(dossier_id, categories, basis, consent_id, duty)
+       FROM unnest($27::uuid[], $28::text[], $29::text[], $30::uuid[], $31::text[]) AS d(dossier_id, categories, basis, consent_id, duty)
        RETURNING consent_id
      ), used AS (
        UPDATE consent SET consumed_at = $4 WHERE id IN (SELECT consent_id FROM disclosed) AND scope = 'SINGLE_EXCHANGE' AND consumed_at IS NULL

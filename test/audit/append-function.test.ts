@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { appendEvents, AccessLogEventInput } from '../../src/audit/access-log';
+import { anOrganisation } from '../support/builders';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TEST_AUDIT_KEY } from '../support/test-app';
+
+/** The append function is the log's only way in: it must refuse a malformed batch whole. */
+describe('access log: the append function (SPEC §6)', () => {
+  let db: TestDatabase;
+  let org: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    org = (await anOrganisation(db.ds)).id;
+  });
+  afterAll(() => db.drop());
+
+  const event = (requestId: string, occurredAt: string, fields: Partial<AccessLogEventInput> = {}): AccessLogEventInput => ({
+    organisation_id: org, occurred_at: occurredAt, actor_sub: 'staff-1', actor_role: 'care_worker', relationship: 'care_worker', actor_person_id: null,
+    client_app: null, action: 'READ', dossier_id: randomUUID(), subject_person_id: randomUUID(), granted_fields: ['Person.firstName', 'Person.bsn'],
+    denied_fields: [], pseudonymised_fields: [], outcome: 'GRANTED', check_authorisation: true, check_care_relationship: true, check_consent: false,
+    check_emergency: false, purpose: 'TREAT', legal_basis_ref: null, request_id: requestId, operation_name: 'Test', source_address: '127.0.0.1', ...fields,
+  });
+  const rowsOf = (requestId: string) =>
+    db.ds.query('SELECT dossier_id, action, granted_fields, denied_fields, outcome, legal_basis_ref, batch_pos FROM access_log_event WHERE request_id = $1 ORDER BY batch_pos', [requestId]);
+
+  it('should store every event with its own fields when a batch mixes several shapes', async () => {
+    const requestId = randomUUID();
+    const at = new Date().toISOString();
+    const basis = randomUUID();
+    const events = [
+      event(requestId, at),
+      event(requestId, at, { granted_fields: [], denied_fields: ['Person.bsn'], outcome: 'DENIED', check_authorisation: false }),
+      event(requestId, at),
+      event(requestId, at, { action: 'UPDATE', granted_fields: ['Person.phone'], legal_basis_ref: basis }),
+    ];
+    await appendEvents(db.ds, TEST_AUDIT_KEY, events);
+    expect(await rowsOf(requestId)).toEqual(events.map((e, i) => ({
+      dossier_id: e.dossier_id, action: e.action, granted_fields: e.granted_fields, denied_fields: e.denied_fields, outcome: e.outcome,
+      legal_basis_ref: e.legal_basis_ref, batch_pos: i,
+    })));
+  });
+
+  it('should refuse a batch whose events name a shape that does not exist, and append nothing', async () => {
+    const requestId = randomUUID();
+    const call = (shapes: number[], dossiers = 2) => db.ds.query(
+      `SELECT kluis_append_access_log($1, 0, '\\x00'::bytea, now(), 's', 'care_worker', NULL, NULL, $2, NULL, NULL, $3::uuid[], $3::uuid[], $4::integer[],
+         ARRAY['READ'], ARRAY['care_worker'], ARRAY['Person.bsn'], ARRAY[''], ARRAY[''], ARRAY['GRANTED'], ARRAY[true], ARRAY[true], ARRAY[false],
+         ARRAY[false], ARRAY['TREAT'], ARRAY[NULL]::text[])`,
+      [org, requestId, Array.from({ length: dossiers }, () => randomUUID()), shapes],
+    );
+    await expect(call([1, 2])).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call([1, 0])).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call([1], 2)).rejects.toThrow(/differ in length/);
+    expect(await rowsOf(requestId)).toEqual([]);
+    await call([1, 1]);
+    expect(await rowsOf(requestId)).toHaveLength(2);
+  });
+});
