@@ -1,4 +1,4 @@
-import { IsBoolean, IsEnum, IsOptional, ValidateNested } from 'class-validator';
+import { IsEnum, IsOptional, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { DossierStatus, DossierType } from '../entities/enums';
 import { PersonInput } from './person.input';
@@ -47,9 +47,4 @@ export class UpdateDossierInput {
   @IsOptional()
   @NotInFuture()
   verwijsindexSignalOn?: string | null;
-
-  @Field(() => Boolean, { nullable: true })
-  @Optional()
-  @IsBoolean()
-  legalHold?: boolean;
 }

@@ -62,7 +62,7 @@ describe('GraphQL round trips', () => {
   });
 
   describe('updateDossier', () => {
-    it('should change status, closedOn, type, verwijsindexSignalOn and legalHold, each update incrementing the version', async () => {
+    it('should change status, closedOn, type and verwijsindexSignalOn, and setLegalHold the hold, each update incrementing the version', async () => {
       const { worker, org, token } = await setup();
       const admin = await aProfessional(app.db.ds, org);
       const privacyOfficer = await aProfessional(app.db.ds, org);
@@ -83,11 +83,12 @@ describe('GraphQL round trips', () => {
       const byWorker = ok(await app.gql(UPDATE('verwijsindexSignalOn'), { input: { id: dossier.id, version: dossier.version + 1, verwijsindexSignalOn: signalOn } }, token)).updateDossier;
       expect(byWorker).toEqual({ id: dossier.id, version: dossier.version + 2, verwijsindexSignalOn: signalOn });
 
+      // Legal hold has its own mutation, with a reason (SPEC §11); updateDossier does not take it.
       const byPrivacyOfficer = ok(await app.gql(
-        UPDATE('legalHold'),
-        { input: { id: dossier.id, version: dossier.version + 2, legalHold: true } },
+        'mutation($input: SetLegalHoldInput!) { setLegalHold(input: $input) { id version legalHold } }',
+        { input: { dossierId: dossier.id, legalHold: true, legalHoldReason: 'Lopende klachtprocedure' } },
         await app.staffToken(org, StaffRole.PRIVACY_OFFICER, privacyOfficer),
-      )).updateDossier;
+      )).setLegalHold;
       expect(byPrivacyOfficer).toEqual({ id: dossier.id, version: dossier.version + 3, legalHold: true });
 
       const read = ok(await app.gql('query($id: ID!) { dossier(id: $id) { id version status closedOn verwijsindexSignalOn legalHold type openedOn } }', { id: dossier.id }, token)).dossier;

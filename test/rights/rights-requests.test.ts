@@ -165,7 +165,7 @@ describe('rights requests (SPEC §8)', () => {
       const res = await app.gql(FILE, { input: { dossierId: dossier.id, type: 'ACCESS', requesterPersonIds: [subject.id], verification } }, await app.staffToken(org, StaffRole.CARE_WORKER, worker));
       expect(codes(res)).toEqual(['FORBIDDEN']);
       // The `file` reach is a workflow step: it never counts as a W cell for other writes (legal hold is RIGHTS data).
-      const hold = await app.gql('mutation($input: UpdateDossierInput!) { updateDossier(input: $input) { id } }', { input: { id: dossier.id, version: dossier.version, legalHold: true } }, await app.clientToken(subject));
+      const hold = await app.gql('mutation($input: SetLegalHoldInput!) { setLegalHold(input: $input) { id } }', { input: { dossierId: dossier.id, legalHold: true, legalHoldReason: 'Ik wil niet dat het weg gaat' } }, await app.clientToken(subject));
       expect(codes(hold)).toEqual(['FORBIDDEN']);
       expect(await requestCount(dossier.id)).toBe(0);
     });
