@@ -16,6 +16,13 @@ import { grantSql } from './relationships.sql';
 import { HIDDEN_FROM_GROUP, WriteReach } from './policy';
 import { PERSON_SCOPE, PersonScope } from './scoped';
 
+/** Extra columns of a list page: the dossier's relationship rows (JSON) and the organisation's narrowing. */
+const GRANTS_COLUMN = 'kluis_grants';
+const NARROWING_COLUMN = 'kluis_narrowing';
+
+/** A relationship row as `json_agg` renders it: timestamps as ISO text, bytea as `\\x…` hex. */
+type JsonGrantRow = Omit<GrantRow, 'expires_at' | 'pseudonym_key'> & { expires_at: string | null; pseudonym_key: string | null };
+
 /** An authorised write whose event is not in the log yet (refused writes have no written paths). */
 const isPendingWrite = (d: DecisionRecord) => !d.flushed && d.action !== 'READ' && d.action !== 'LOG_READ' && d.written.size > 0;
 
@@ -63,13 +70,13 @@ export class AccessService {
   private async loadGrants(ids: readonly string[]): Promise<Grant[][]> {
     const viewer = this.authenticated();
     const { sql, params } = grantSql(viewer, this.today);
-    const byDossier = new Map<string, Grant[]>(ids.map((id) => [id, []]));
+    let rows: (GrantRow & { narrowing: PolicyNarrowing | null })[] = [];
     if (sql) {
       params.push([...ids]);
       params.push(viewer.organisationId);
       // One statement: the relationships of every dossier asked for in this tick, and the
       // organisation's narrowing of the policy alongside.
-      const rows = await preparedQuery<GrantRow & { narrowing: PolicyNarrowing | null }>(
+      rows = await preparedQuery<GrantRow & { narrowing: PolicyNarrowing | null }>(
         this.ds,
         `SELECT g.*, (SELECT policy_narrowing FROM organisation WHERE organisation_id = $${params.length}) AS narrowing
          FROM (${sql}) g WHERE g.dossier_id = ANY($${params.length - 1}::uuid[])`,
@@ -77,11 +84,17 @@ export class AccessService {
       );
       // Without any relationship nothing is decided, so the narrowing is only needed with rows.
       if (rows.length) this.narrowing = rows[0].narrowing ?? {};
-      for (const r of rows) {
-        if (r.professional_id) this.facts.professionalId = r.professional_id;
-        if (r.pseudonym_key && r.basis_id) this.keys.set(r.basis_id, r.pseudonym_key);
-        byDossier.get(r.dossier_id)?.push({ relationship: r.relationship, basisId: r.basis_id, categories: r.categories, expiresAt: r.expires_at });
-      }
+    }
+    return this.acceptGrants(ids, rows);
+  }
+
+  /** Keeps the relationship rows of these dossiers for this request (and the facts they carry). */
+  private acceptGrants(ids: readonly string[], rows: readonly GrantRow[]): Grant[][] {
+    const byDossier = new Map<string, Grant[]>(ids.map((id) => [id, []]));
+    for (const r of rows) {
+      if (r.professional_id) this.facts.professionalId = r.professional_id;
+      if (r.pseudonym_key && r.basis_id) this.keys.set(r.basis_id, r.pseudonym_key);
+      byDossier.get(r.dossier_id)?.push({ relationship: r.relationship, basisId: r.basis_id, categories: r.categories, expiresAt: r.expires_at });
     }
     return ids.map((id) => {
       let grants = byDossier.get(id)!;
@@ -148,15 +161,42 @@ export class AccessService {
     return rows.length > 0;
   }
 
-  /** SQL selecting the ids of every dossier the viewer may list, for use as a subquery. */
-  visibleDossierIds(): { sql: string; params: unknown[] } {
+  /**
+   * SQL for listing: `ids` selects the ids of every dossier the viewer may list (a subquery), and
+   * `grantsOf(idExpr)` the relationship rows of one listed dossier as JSON plus the organisation's
+   * narrowing — so a page and its relationships come back in one statement, from the same SQL
+   * that answers single-dossier lookups (a list and a dossier can never disagree).
+   */
+  visibleDossiers(): { ids: string; grantsOf(idExpr: string, orgParam: string): string; params: unknown[] } {
     const { sql, params } = grantSql(this.authenticated(), this.today);
-    return { sql: sql ? `SELECT dossier_id FROM (${sql}) g` : 'SELECT NULL::uuid WHERE false', params };
+    if (!sql) return { ids: 'SELECT NULL::uuid WHERE false', grantsOf: () => `NULL::json AS ${GRANTS_COLUMN}, NULL::jsonb AS ${NARROWING_COLUMN}`, params };
+    return {
+      ids: `SELECT dossier_id FROM (${sql}) g`,
+      grantsOf: (idExpr, orgParam) =>
+        `(SELECT json_agg(g) FROM (${sql}) g WHERE g.dossier_id = ${idExpr}) AS ${GRANTS_COLUMN}, ` +
+        `(SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}`,
+      params,
+    };
   }
 
-  /** Admits the dossiers of a list page: their relationships are loaded in one batch. */
-  async admit(dossiers: Dossier[]): Promise<void> {
-    await this.grantLoader.loadMany(dossiers.map((d) => d.id));
+  /**
+   * Admits the dossiers of a list page. With the page's raw rows from `visibleDossiers().grantsOf`
+   * their relationships are taken from there (no further statement); otherwise loaded in one batch.
+   */
+  async admit(dossiers: Dossier[], raw?: readonly Record<string, unknown>[]): Promise<void> {
+    if (raw) {
+      const rows: GrantRow[] = [];
+      for (const r of raw) {
+        for (const g of (r[GRANTS_COLUMN] as JsonGrantRow[] | null) ?? []) {
+          rows.push({ ...g, expires_at: g.expires_at ? new Date(g.expires_at) : null, pseudonym_key: g.pseudonym_key ? Buffer.from(g.pseudonym_key.slice(2), 'hex') : null });
+        }
+      }
+      if (rows.length) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};
+      const ids = dossiers.map((d) => d.id);
+      this.acceptGrants(ids, rows).forEach((grants, i) => this.grantLoader.prime(ids[i], grants));
+    } else {
+      await this.grantLoader.loadMany(dossiers.map((d) => d.id));
+    }
     for (const d of dossiers) {
       this.subjects.set(d.id, d.subjectId);
       this.record(d.id, 'READ');

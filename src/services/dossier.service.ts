@@ -27,19 +27,26 @@ function writtenPaths(typeName: string, input: object): string[] {
 
 /** Newest first, keyset-paginated, only dossiers the viewer may see. */
 export async function listDossiers(ctx: Context, page: PageArgs): Promise<Connection<Dossier>> {
-  const visible = ctx.access.visibleDossierIds();
+  const visible = ctx.access.visibleDossiers();
   const params = [...visible.params];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
-  let where = `d.organisation_id = ${p((ctx.viewer as { organisationId: string }).organisationId)} AND d.id IN (${visible.sql})`;
+  const org = p((ctx.viewer as { organisationId: string }).organisationId);
+  let where = `d.organisation_id = ${org} AND d.id IN (${visible.ids})`;
   if (page.after) {
     const [createdAt, id] = decodeCursor(page.after, 2);
     where += ` AND (d.created_at, d.id) < (${p(createdAt)}, ${p(id)})`;
   }
-  // Prepared: the visibility subquery costs more to plan than to run.
-  const raw = await preparedQuery<Record<string, unknown>>(ctx.ds, `SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)}`, params);
+  // One statement for the page and its relationships; prepared, because the visibility
+  // subquery costs more to plan than to run.
+  const raw = await preparedQuery<Record<string, unknown>>(
+    ctx.ds,
+    `WITH page AS (SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)})
+     SELECT page.*, ${visible.grantsOf('page.id', org)} FROM page ORDER BY page.created_at DESC, page.id DESC`,
+    params,
+  );
   const rows = hydrate(ctx.ds.manager, Dossier, raw);
   for (const d of rows) ctx.loaders.dossier.prime(d.id, d);
-  await ctx.access.admit(rows.slice(0, page.first));
+  await ctx.access.admit(rows.slice(0, page.first), raw.slice(0, page.first));
   return toConnection(rows, page.first, dossierKey);
 }
 
