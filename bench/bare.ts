@@ -22,8 +22,8 @@ class BareAccess {
   async dossier(id: string) {
     return this.loaders.dossier.load(id);
   }
-  visibleDossierIds() {
-    return { sql: 'SELECT id FROM dossier WHERE organisation_id = $1', params: [this.viewer.organisationId] };
+  visibleDossiers() {
+    return { ids: 'SELECT id FROM dossier WHERE organisation_id = $1', grantsOf: () => 'NULL::json AS kluis_grants', params: [this.viewer.organisationId] };
   }
   async admit() {}
   hiddenGroup() {
