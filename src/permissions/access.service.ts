@@ -10,6 +10,7 @@ import type { Loaders } from '../services/loaders';
 import { ageOn, dutchToday } from '../util/dates';
 import { isUuid } from '../util/ids';
 import { preparedQuery } from '../db/prepared';
+import { hydrate } from '../services/hydrate';
 import type { AccessAction, DecisionRecord } from '../audit/access-log';
 import { categoriesOf, decideRead, Grant, mayWrite, Outcome, PersonFacts, Target, ViewerFacts, writeReachOf } from './decide';
 import { grantSql } from './relationships.sql';
@@ -67,24 +68,41 @@ export class AccessService {
     this.grantLoader = new DataLoader((ids) => this.loadGrants(ids));
   }
 
+  /**
+   * One statement for every dossier asked for in this tick: the dossier rows themselves (primed
+   * into the dossier loader, so admitting a dossier costs no second statement), each with its
+   * relationship rows, and the organisation's narrowing of the policy.
+   */
   private async loadGrants(ids: readonly string[]): Promise<Grant[][]> {
     const viewer = this.authenticated();
-    const { sql, params } = grantSql(viewer, this.today);
-    let rows: (GrantRow & { narrowing: PolicyNarrowing | null })[] = [];
-    if (sql) {
-      params.push([...ids]);
-      params.push(viewer.organisationId);
-      // One statement: the relationships of every dossier asked for in this tick, and the
-      // organisation's narrowing of the policy alongside.
-      rows = await preparedQuery<GrantRow & { narrowing: PolicyNarrowing | null }>(
-        this.ds,
-        `SELECT g.*, (SELECT policy_narrowing FROM organisation WHERE organisation_id = $${params.length}) AS narrowing
-         FROM (${sql}) g WHERE g.dossier_id = ANY($${params.length - 1}::uuid[])`,
-        params,
-      );
-      // Without any relationship nothing is decided, so the narrowing is only needed with rows.
-      if (rows.length) this.narrowing = rows[0].narrowing ?? {};
+    const visible = this.visibleDossiers();
+    const params = [...visible.params, [...ids], viewer.organisationId];
+    const org = `$${params.length}`;
+    const raw = await preparedQuery<Record<string, unknown>>(
+      this.ds,
+      `SELECT d.*, ${visible.grantsOf('d.id', org)} FROM dossier d WHERE d.id = ANY($${params.length - 1}::uuid[]) AND d.organisation_id = ${org}`,
+      params,
+    );
+    const found = new Set<string>();
+    for (const d of hydrate(this.ds.manager, Dossier, raw)) {
+      this.loaders.dossier.prime(d.id, d);
+      found.add(d.id);
     }
+    // A missing id is known to be missing too: NOT_FOUND without another statement.
+    for (const id of ids) if (!found.has(id)) this.loaders.dossier.prime(id, null);
+    return this.grantsOfRaw(ids, raw);
+  }
+
+  /** The relationship rows of `visibleDossiers().grantsOf` columns, kept for this request. */
+  private grantsOfRaw(ids: readonly string[], raw: readonly Record<string, unknown>[]): Grant[][] {
+    const rows: GrantRow[] = [];
+    for (const r of raw) {
+      for (const g of (r[GRANTS_COLUMN] as JsonGrantRow[] | null) ?? []) {
+        rows.push({ ...g, expires_at: g.expires_at ? new Date(g.expires_at) : null, pseudonym_key: g.pseudonym_key ? Buffer.from(g.pseudonym_key.slice(2), 'hex') : null });
+      }
+    }
+    // Without any relationship nothing is decided, so the narrowing is only needed with rows.
+    if (rows.length) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};
     return this.acceptGrants(ids, rows);
   }
 
@@ -135,7 +153,9 @@ export class AccessService {
   async dossier(id: string, logAsRead = true): Promise<Dossier> {
     this.authenticated();
     if (!isUuid(id)) throw notFound();
-    const [grants, dossier] = await Promise.all([this.grants(id), this.loaders.dossier.load(id)]);
+    // In this order: loading the relationships primes the dossier loader (one statement for both).
+    const grants = await this.grants(id);
+    const dossier = await this.loaders.dossier.load(id);
     if (dossier) this.subjects.set(dossier.id, dossier.subjectId);
     // The attempt is a decision too: an existing dossier without a relationship is logged DENIED.
     if (dossier && (logAsRead || grants.length === 0)) this.record(dossier.id, 'READ');
@@ -185,15 +205,8 @@ export class AccessService {
    */
   async admit(dossiers: Dossier[], raw?: readonly Record<string, unknown>[]): Promise<void> {
     if (raw) {
-      const rows: GrantRow[] = [];
-      for (const r of raw) {
-        for (const g of (r[GRANTS_COLUMN] as JsonGrantRow[] | null) ?? []) {
-          rows.push({ ...g, expires_at: g.expires_at ? new Date(g.expires_at) : null, pseudonym_key: g.pseudonym_key ? Buffer.from(g.pseudonym_key.slice(2), 'hex') : null });
-        }
-      }
-      if (rows.length) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};
       const ids = dossiers.map((d) => d.id);
-      this.acceptGrants(ids, rows).forEach((grants, i) => this.grantLoader.prime(ids[i], grants));
+      this.grantsOfRaw(ids, raw).forEach((grants, i) => this.grantLoader.prime(ids[i], grants));
     } else {
       await this.grantLoader.loadMany(dossiers.map((d) => d.id));
     }
