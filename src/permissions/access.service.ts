@@ -51,6 +51,8 @@ export class AccessService {
   private readonly grantLoader: DataLoader<string, Grant[]>;
   /** Decisions per (dossier, action): what the access log records for this request. */
   readonly decisions = new Map<string, DecisionRecord>();
+  /** The READ record per dossier, for the per-field path (the same objects as in `decisions`). */
+  private readonly readRecords = new Map<string, DecisionRecord>();
   private readonly subjects = new Map<string, string>();
   private readonly authorisedWrites = new Set<string>();
   private readonly personFacts = new WeakMap<object, PersonFacts>();
@@ -239,8 +241,8 @@ export class AccessService {
    * Synchronous — relationships were loaded when the dossier was admitted — and recorded.
    */
   readField(dossierId: string, category: Category, path: string, target: Target): Outcome {
-    const { outcome } = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
-    const d = this.record(dossierId, category === Category.ACCESS_LOG ? 'LOG_READ' : 'READ');
+    const outcome = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+    const d = category === Category.ACCESS_LOG ? this.record(dossierId, 'LOG_READ') : this.readRecord(dossierId);
     (outcome === 'GRANTED' ? d.granted : outcome === 'PSEUDONYMISED' ? d.pseudonymised : d.denied).add(path);
     return outcome;
   }
@@ -251,10 +253,20 @@ export class AccessService {
    * (or withheld). Only what is GRANTED goes into the export; a pseudonym never does.
    */
   exportField(dossierId: string, category: Category, path: string, target: Target): boolean {
-    const { outcome } = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+    const outcome = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
     const d = this.record(dossierId, 'EXPORT');
     (outcome === 'GRANTED' ? d.granted : d.denied).add(path);
     return outcome === 'GRANTED';
+  }
+
+  /** The READ record of a dossier on the per-field hot path: no map key to build per field. */
+  private readRecord(dossierId: string): DecisionRecord {
+    let d = this.readRecords.get(dossierId);
+    if (!d || d.flushed) {
+      d = this.record(dossierId, 'READ');
+      this.readRecords.set(dossierId, d);
+    }
+    return d;
   }
 
   /** Facts about a person as reached in a dossier, for the field decision. */

@@ -106,12 +106,12 @@ function decideOne(grant: Grant, category: Category, t: Target, viewer: ViewerFa
  * Pure and synchronous: everything it needs was loaded for the request beforehand. With several
  * grants (a partner with two scopes) the most permissive outcome wins.
  */
-export function decideRead(grants: readonly Grant[], category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): { outcome: Outcome; grant: Grant | null } {
-  let best: { outcome: Outcome; grant: Grant | null } = { outcome: 'DENIED', grant: null };
+export function decideRead(grants: readonly Grant[], category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
+  let best: Outcome = 'DENIED';
   for (const grant of grants) {
     const outcome = decideOne(grant, category, t, viewer, narrowing);
-    if (outcome === 'GRANTED') return { outcome, grant };
-    if (outcome === 'PSEUDONYMISED') best = { outcome, grant };
+    if (outcome === 'GRANTED') return outcome;
+    if (outcome === 'PSEUDONYMISED') best = outcome;
   }
   return best;
 }
