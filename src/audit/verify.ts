@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Queryable } from './access-log';
 import { AccessLogEventInput, batchMac, EVENT_FIELDS } from './access-log';
+import type { Checkpoint } from './checkpoint';
 
 export interface VerifyReport {
   chains: number;
@@ -37,14 +38,16 @@ function asInput(r: Row): AccessLogEventInput {
  * - a removed event leaves its batch short (positions, size, HMAC), a removed batch leaves a gap
  *   in the chain, removed newest batches leave the chain short of its head;
  * - an inserted event cannot carry a valid HMAC without the key, and breaks its batch or chain.
+ * - with checkpoints (`audit:checkpoint`, kept outside the database): a checkpointed batch that
+ *   is gone or different — newest batches removed and the head set back by a superuser.
  * Give it a DataSource, or one connection (QueryRunner, pg client): the pass runs in one
  * read-only transaction.
  */
-export async function verifyAccessLog(source: Queryable | DataSource, key: Buffer, pageSize = 5000): Promise<VerifyReport> {
+export async function verifyAccessLog(source: Queryable | DataSource, key: Buffer, pageSize = 5000, checkpoints: readonly Checkpoint[] = []): Promise<VerifyReport> {
   if ('createQueryRunner' in source) {
     const runner = source.createQueryRunner();
     try {
-      return await verifyAccessLog(runner, key, pageSize);
+      return await verifyAccessLog(runner, key, pageSize, checkpoints);
     } finally {
       await runner.release();
     }
@@ -52,6 +55,9 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
   const db = source;
   const report: VerifyReport = { chains: 0, batches: 0, events: 0, problems: [] };
   const problem = (msg: string) => report.problems.length < 1000 && report.problems.push(msg);
+  // Every checkpointed head must still be in the log, with the same chain hash.
+  const pinned = new Map<string, { head: string; at: string }>();
+  for (const c of checkpoints) for (const h of c.heads) pinned.set(`chain ${h.organisation}/${h.shard}|${h.seq}`, { head: h.head, at: c.at });
   // Chain heads and events from one snapshot: a request that appends while this runs is not a
   // removed batch (reading the heads first and the events later reported live servers as tampered).
   await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -82,6 +88,11 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
     if (!same(batchMac(key, batch.map(asInput)), first.batch_mac)) problem(`${where} batch ${seq}: HMAC does not match its events (edited, removed or inserted event)`);
     if (seq === current.expectedSeq && !same(first.prev_hash, current.prev)) problem(`${where} batch ${seq}: does not follow the previous batch`);
     if (!same(createHash('sha256').update(Buffer.concat([first.prev_hash, first.batch_mac])).digest(), first.chain_hash)) problem(`${where} batch ${seq}: chain hash is wrong (edited)`);
+    const pin = pinned.get(`${where}|${seq}`);
+    if (pin) {
+      pinned.delete(`${where}|${seq}`);
+      if (first.chain_hash.toString('hex') !== pin.head) problem(`${where} batch ${seq}: differs from the checkpoint of ${pin.at} (replaced)`);
+    }
     current.prev = first.chain_hash;
     current.expectedSeq = seq + 1n;
     current.batch = [];
@@ -132,6 +143,10 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
   for (const [where, head] of byChain) {
     report.chains += 1;
     if (BigInt(head.seq) > 0n) problem(`${where}: all ${head.seq} batches are missing (removed)`);
+  }
+  for (const [k, pin] of pinned) {
+    const [where, seq] = k.split('|');
+    problem(`${where} batch ${seq}: in the checkpoint of ${pin.at} but no longer in the log (newest batches removed, head set back)`);
   }
   return report;
 }

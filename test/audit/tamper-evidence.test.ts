@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { QueryRunner } from 'typeorm';
+import { readCheckpoints, takeCheckpoint } from '../../src/audit/checkpoint';
 import { verifyAccessLog, VerifyReport } from '../../src/audit/verify';
 import { StaffRole } from '../../src/entities/enums';
 import { dutchToday } from '../../src/util/dates';
@@ -92,6 +93,17 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
     return head;
   }
 
+  /** Deletes the newest batch of a chain and sets its head back to the batch before: consistent without a checkpoint. */
+  const rewind = (head: { organisation_id: string; shard: number; seq: string }) => async (q: { query(sql: string, params?: unknown[]): Promise<unknown> }) => {
+    await q.query('DELETE FROM access_log_event WHERE organisation_id = $1 AND chain_shard = $2 AND chain_seq = $3', [head.organisation_id, head.shard, head.seq]);
+    await q.query(
+      `UPDATE access_log_chain c SET seq = c.seq - 1, head = (SELECT e.chain_hash FROM access_log_event e
+         WHERE e.organisation_id = c.organisation_id AND e.chain_shard = c.shard AND e.chain_seq = c.seq - 1 LIMIT 1)
+       WHERE c.organisation_id = $1 AND c.shard = $2`,
+      [head.organisation_id, head.shard],
+    );
+  };
+
   it('should report no problem for the intact log, and count every chain, batch and event', async () => {
     const report = await verify();
     expect(report.problems).toEqual([]);
@@ -175,6 +187,43 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
     expect(report.problems.length).toBeGreaterThan(0);
   });
 
+  describe('with checkpoints of the chain heads kept outside the database', () => {
+    it('should not see a rewound chain without a checkpoint (the limit checkpoints close)', async () => {
+      const report = await tampered(rewind(await newestBatch()));
+      expect(report.problems).toEqual([]);
+    });
+
+    it('should report a rewound chain whose removed batch a checkpoint had pinned', async () => {
+      const checkpoint = await takeCheckpoint(app.db.ds, TEST_AUDIT_KEY);
+      const head = await newestBatch();
+      expect(checkpoint.heads).toContainEqual(expect.objectContaining({ organisation: head.organisation_id, shard: head.shard, seq: head.seq }));
+      const q = app.db.ds.createQueryRunner();
+      try {
+        await rewind(head)(q);
+        const report = await verifyAccessLog(q, TEST_AUDIT_KEY, 5000, [checkpoint]);
+        expect(report.problems).toEqual([`chain ${head.organisation_id}/${head.shard} batch ${head.seq}: in the checkpoint of ${checkpoint.at} but no longer in the log (newest batches removed, head set back)`]);
+      } finally {
+        await q.release();
+        await restore();
+      }
+      const intact = app.db.ds.createQueryRunner();
+      try {
+        expect((await verifyAccessLog(intact, TEST_AUDIT_KEY, 5000, [checkpoint])).problems).toEqual([]);
+      } finally {
+        await intact.release();
+      }
+    });
+
+    it('should refuse a checkpoint line that was edited or written without the key', async () => {
+      const checkpoint = await takeCheckpoint(app.db.ds, TEST_AUDIT_KEY);
+      const edited = { ...checkpoint, heads: checkpoint.heads.map((h, i) => (i === 0 ? { ...h, seq: String(BigInt(h.seq) - 1n) } : h)) };
+      const forged = await takeCheckpoint(app.db.ds, Buffer.alloc(32, 9));
+      const read = readCheckpoints([checkpoint, edited, forged].map((c) => JSON.stringify(c)).join('\n'), TEST_AUDIT_KEY);
+      expect(read.checkpoints).toEqual([checkpoint]);
+      expect(read.problems).toEqual([expect.stringMatching(/^checkpoint line 2 .*HMAC does not match/), expect.stringMatching(/^checkpoint line 3 .*HMAC does not match/)]);
+    });
+  });
+
   it('should be intact again after every case (each case restored)', async () => {
     expect((await verify()).problems).toEqual([]);
   });
@@ -255,6 +304,22 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
         await restore();
       }
       expect((await verifyScript()).code).toBe(0);
+    });
+
+    it('should write a checkpoint with audit:checkpoint that audit:verify then holds the log to', async () => {
+      const env = { ...process.env, DATABASE_URL: app.db.url, AUDIT_HMAC_KEY: TEST_AUDIT_KEY.toString('base64'), NODE_PATH: path.join(ROOT, 'node_modules'), KLUIS_DATA_DIR: build };
+      const { stdout } = await run(process.execPath, [path.join(build, 'scripts/audit-checkpoint.js')], { cwd: ROOT, env });
+      expect(stdout).toMatch(/checkpoint of \d+ chain heads/);
+      try {
+        expect(await verifyScript()).toEqual({ code: 0, stdout: expect.stringMatching(/checkpoints: 1 from/) });
+        await rewind(await newestBatch())(app.db.ds);
+        const { code, stdout: report } = await verifyScript();
+        expect(code).toBe(1);
+        expect(report).toMatch(/^PROBLEM .*no longer in the log \(newest batches removed, head set back\)/m);
+      } finally {
+        rmSync(path.join(build, 'audit-checkpoints.jsonl'), { force: true });
+        await restore();
+      }
     });
   });
 });
