@@ -88,7 +88,7 @@ export const MUTATIONS: Record<string, MutationRule> = {
   // Retention (§11): the organisation's rule is the privacy officer's; a legal hold is RIGHTS data
   // of the dossier (fields.ts), so §4's W cell decides who sets it — the privacy officer.
   setRetentionSettings: { roles: [PRIVACY_OFFICER] },
-  setLegalHold: { dossier: { arg: 'input.dossierId' }, action: 'UPDATE', target: 'Dossier', writes: [Category.RIGHTS] },
+  setLegalHold: { dossier: { arg: 'input.dossierId' }, action: 'UPDATE', target: 'Dossier', writes: [RIGHTS] },
   // Rights requests (§8): the privacy officer registers them (W on RIGHTS), clients file their own
   // (`file`); who may file for the subject's age is checked in its service. A named co-requester
   // agrees with their own login. Extending and deciding are the privacy officer's alone.

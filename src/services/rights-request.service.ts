@@ -10,6 +10,7 @@ import { addMonths, ageOn, dutchToday } from '../util/dates';
 import { isUuid } from '../util/ids';
 import { decodeCursor, PageArgs, toConnection } from './pagination';
 import { destroyDossier } from './retention.service';
+import { hydrate } from './hydrate';
 import { inTransaction, touchDossier } from './write';
 
 const { AWAITING_AGREEMENT, OPEN, DECIDED, CARRIED_OUT } = RightsRequestStatus;
@@ -302,15 +303,16 @@ export async function rightsRequestQueue(ctx: Context, page: PageArgs): Promise<
     params.push(due, id);
     after = 'AND (COALESCE(extended_due_on, due_on), id) > ($4::date, $5::uuid)';
   }
-  const ids: { id: string }[] = await ctx.ds.query(
-    `SELECT id FROM rights_request WHERE organisation_id = $1 AND status = ANY($2::varchar[]) ${after}
+  const rows = hydrate(ctx.ds.manager, RightsRequest, await ctx.ds.query(
+    `SELECT * FROM rights_request WHERE organisation_id = $1 AND status = ANY($2::varchar[]) ${after}
      ORDER BY COALESCE(extended_due_on, due_on), id LIMIT $3`,
     params,
-  );
-  const byId = new Map((await ctx.ds.getRepository(RightsRequest).findBy({ id: In(ids.map((r) => r.id)) })).map((r) => [r.id, r]));
-  const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
-  // The dossiers are admitted (relationships loaded, READ logged) so each field is decided and logged.
-  const dossiers = await ctx.loaders.dossier.loadMany([...new Set(rows.map((r) => r.dossierId))]);
+  ));
+  // The dossiers are admitted (relationships loaded, READ logged) so each field is decided and
+  // logged. Loading the relationships primes the dossier loader: one statement for both.
+  const dossierIds = [...new Set(rows.map((r) => r.dossierId))];
+  await Promise.all(dossierIds.map((id) => ctx.access.grants(id)));
+  const dossiers = await ctx.loaders.dossier.loadMany(dossierIds);
   await ctx.access.admit(dossiers.filter((d): d is Dossier => d instanceof Dossier));
   return toConnection(rows, page.first, (r) => [effectiveDueOn(r), r.id]);
 }

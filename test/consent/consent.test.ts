@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Organisation, Person, Professional } from '../../src/entities';
+import { CareTeamAssignment, Organisation, Person, Professional } from '../../src/entities';
 import { AssignmentRole, Category, ConsentSigners, StaffRole } from '../../src/entities/enums';
 import { addMonths, dutchToday } from '../../src/util/dates';
 import { eventsOf } from '../support/access-log';
@@ -55,6 +55,12 @@ describe('consent and disclosures (SPEC §7)', () => {
       careToken: await app.staffToken(org, StaffRole.CARE_WORKER, worker), clientId: `jgz-${randomUUID()}`,
     };
   }
+
+  /** Puts another professional on the family's care team, from yesterday. */
+  const assign = (f: Family, who: Professional, role: AssignmentRole) =>
+    app.db.ds.getRepository(CareTeamAssignment).insert({
+      organisationId: f.org.id, dossierId: f.built.dossier.id, professionalId: who.id, role, validFrom: new Date(Date.now() - 86400_000), validUntil: null,
+    });
 
   const consentInput = (f: Family, extra: Record<string, unknown> = {}) => ({
     dossierId: f.built.dossier.id, recipientName: 'Jeugdgezondheidszorg', recipientClientId: f.clientId, purpose: 'Afstemming van de zorg',
@@ -187,10 +193,7 @@ describe('consent and disclosures (SPEC §7)', () => {
     it('should not let a child of 12–15 or a behavioural expert give a consent, and write nothing', async () => {
       const f = await family(14);
       const expert = await aProfessional(app.db.ds, f.org);
-      await app.db.ds.query(
-        `INSERT INTO care_team_assignment (organisation_id, dossier_id, professional_id, role, valid_from) VALUES ($1, $2, $3, $4, now() - interval '1 day')`,
-        [f.org.id, f.built.dossier.id, expert.id, AssignmentRole.BEHAVIOURAL_EXPERT],
-      );
+      await assign(f, expert, AssignmentRole.BEHAVIOURAL_EXPERT);
       const childToken = await app.clientToken(f.subject);
       // myAccess tells the child's screen beforehand: co-sign only, and relatives by name only.
       const access = await app.gql('query A($id: ID!) { dossier(id: $id) { myAccess { reaches { category read write } } } }', { id: f.built.dossier.id }, childToken);
@@ -277,6 +280,34 @@ describe('consent and disclosures (SPEC §7)', () => {
     });
   });
 
+  describe('who sees the disclosures (CONSENT)', () => {
+    const DISCLOSURES = `query D($id: ID!) { dossier(id: $id) { id
+      disclosures { edges { node { legalBasis recipientName } } }
+      aliased: disclosures { edges { node { ...Seen } } }
+    } }
+    fragment Seen on Disclosure { consultedColleagueRole }`;
+
+    it('should show them to the care worker and the parent, and withhold them from a partner, also under an alias and in a fragment', async () => {
+      const f = await family(10);
+      await app.gql(RECORD, { input: {
+        dossierId: f.built.dossier.id, recipientName: 'Veilig Thuis', categories: [Category.CARE], legalBasis: 'SAFETY', safetyReason: 'Zorgen',
+        consultedColleagueRole: 'aandachtsfunctionaris', clientInformed: true, clientInformedHow: 'Gesprek', clientInformedAt: new Date().toISOString(),
+      } }, f.careToken);
+      for (const token of [f.careToken, await app.clientToken(f.mother)]) {
+        const res = await app.gql(DISCLOSURES, { id: f.built.dossier.id }, token);
+        expect(res.errors).toBeUndefined();
+        expect(res.data?.dossier.disclosures.edges).toEqual([{ node: { legalBasis: 'SAFETY', recipientName: 'Veilig Thuis' } }]);
+        expect(res.data?.dossier.aliased.edges).toEqual([{ node: { consultedColleagueRole: 'aandachtsfunctionaris' } }]);
+      }
+      await app.db.ds.query(`INSERT INTO entitlement (organisation_id, dossier_id, municipality, decision_number, product, valid_from) VALUES ($1, $2, 'Utrecht', $3, 'Ambulant', $4)`,
+        [f.org.id, f.built.dossier.id, `B-${randomUUID().slice(0, 8)}`, addMonths(dutchToday(), -1)]);
+      const partner = await app.gql(DISCLOSURES, { id: f.built.dossier.id }, await app.partnerToken(f.org, 'municipality', 'gemeente-utrecht'));
+      expect(partner.data?.dossier).toEqual({ id: f.built.dossier.id, disclosures: null, aliased: null });
+      expect(partner.errors?.map((e) => [e.extensions.code, e.path?.join('.')]).sort()).toEqual([['FORBIDDEN', 'dossier.aliased'], ['FORBIDDEN', 'dossier.disclosures']]);
+      expect(partner.response.text).not.toContain('Veilig Thuis');
+    });
+  });
+
   describe('disclosures recorded by the care team', () => {
     const safety = (f: Family, extra: Record<string, unknown> = {}) => ({
       dossierId: f.built.dossier.id, recipientName: 'Veilig Thuis', categories: [Category.IDENTITY, Category.CARE], legalBasis: 'SAFETY',
@@ -301,10 +332,7 @@ describe('consent and disclosures (SPEC §7)', () => {
     it('should not let admin support or a parent record a disclosure', async () => {
       const f = await family(8);
       const admin = await aProfessional(app.db.ds, f.org);
-      await app.db.ds.query(
-        `INSERT INTO care_team_assignment (organisation_id, dossier_id, professional_id, role, valid_from) VALUES ($1, $2, $3, $4, now() - interval '1 day')`,
-        [f.org.id, f.built.dossier.id, admin.id, AssignmentRole.ADMIN_SUPPORT],
-      );
+      await assign(f, admin, AssignmentRole.ADMIN_SUPPORT);
       expect(codes(await app.gql(RECORD, { input: safety(f) }, await app.staffToken(f.org, StaffRole.ADMIN_SUPPORT, admin)))).toEqual(['FORBIDDEN']);
       expect(codes(await app.gql(RECORD, { input: safety(f) }, await app.clientToken(f.mother)))).toEqual(['FORBIDDEN']);
       expect(await rowCount(app.db.ds, 'disclosure', 'dossier_id = $1', [f.built.dossier.id])).toBe(0);
