@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { execute, parse } from 'graphql';
 import pino from 'pino';
-import { appendEvents, eventsFrom } from '../src/audit/access-log';
+import { appendBatch, batchFrom } from '../src/audit/access-log';
 import type { AuthenticatedViewer } from '../src/auth/viewer';
 import { createContext } from '../src/context';
 import { statementCount } from '../src/db/data-source';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     let logMs = 0;
     if (variant === 'authz+log') {
       const t = process.hrtime.bigint();
-      await appendEvents(db.ds, key, eventsFrom(ctx.access.decisions.values(), viewer, ctx.audit.meta));
+      await appendBatch(db.ds, key, batchFrom(ctx.access.decisions.values(), viewer, ctx.audit.meta)!);
       logMs = Number(process.hrtime.bigint() - t) / 1e6;
     }
     return { ms: Number(process.hrtime.bigint() - started) / 1e6, logMs, statements: statementCount(db.ds) - before };

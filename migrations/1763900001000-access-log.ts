@@ -46,22 +46,9 @@ export const APPEND_FUNCTION_V1 = `CREATE FUNCTION kluis_append_access_log(
         RETURN v_seq;
       END $$`;
 
-/**
- * The NEN 7513 access log (SPEC §6):
- * - `access_log_event`, range-partitioned by month so that whole periods past retention can be
- *   dropped; monthly partitions are created ahead by `kluis_ensure_access_log_partitions`, a
- *   DEFAULT partition catches anything outside them so an append never fails for want of one;
- * - `access_log_chain`: one head per organisation and shard. Each request's batch is HMAC'd by the application
- *   (key outside the database) and chained per shard with sha256; 16 shards mean requests wait
- *   only for the rare other request in the same shard, never all behind one lock;
- * - `kluis_append_access_log`: the only way in (SECURITY DEFINER). The application role
- *   `kluis_app` may call it and read the log, but has no INSERT, UPDATE or DELETE on it.
- */
-export class AccessLog1763900001000 implements MigrationInterface {
-  name = 'AccessLog1763900001000';
-
-  public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE access_log_event (
+/** The first log table (one wide row per event); replaced by 1764000005000, whose `down` restores it. */
+export async function createEventTableV1(q: QueryRunner): Promise<void> {
+  await q.query(`CREATE TABLE access_log_event (
       id uuid NOT NULL DEFAULT gen_random_uuid(),
       organisation_id uuid NOT NULL,
       occurred_at timestamptz(3) NOT NULL,
@@ -94,24 +81,18 @@ export class AccessLog1763900001000 implements MigrationInterface {
       prev_hash bytea NOT NULL,
       chain_hash bytea NOT NULL
     ) PARTITION BY RANGE (occurred_at)`);
-    await q.query(`CREATE TABLE access_log_event_default PARTITION OF access_log_event DEFAULT`);
-    // Every index costs every request its maintenance (the log is written on each read), so only
-    // two: "who accessed dossier X in the last year" and the privacy officer's searches by period
-    // (actor, outcome and emergency filter within it). No primary key: nothing references an
-    // event, and a random-uuid key index would be the costliest of all. audit:verify reads
-    // the chains in one ordered pass instead of by an index.
-    await q.query(`CREATE INDEX access_log_dossier_time ON access_log_event (dossier_id, occurred_at DESC)`);
-    await q.query(`CREATE INDEX access_log_org_time ON access_log_event (organisation_id, occurred_at DESC)`);
+  await q.query(`CREATE TABLE access_log_event_default PARTITION OF access_log_event DEFAULT`);
+  // Every index costs every request its maintenance (the log is written on each read), so only
+  // two: "who accessed dossier X in the last year" and the privacy officer's searches by period
+  // (actor, outcome and emergency filter within it). No primary key: nothing references an
+  // event, and a random-uuid key index would be the costliest of all. audit:verify reads
+  // the chains in one ordered pass instead of by an index.
+  await q.query(`CREATE INDEX access_log_dossier_time ON access_log_event (dossier_id, occurred_at DESC)`);
+  await q.query(`CREATE INDEX access_log_org_time ON access_log_event (organisation_id, occurred_at DESC)`);
+}
 
-    await q.query(`CREATE TABLE access_log_chain (
-      organisation_id uuid NOT NULL,
-      shard smallint NOT NULL CHECK (shard BETWEEN 0 AND 15),
-      seq bigint NOT NULL,
-      head bytea NOT NULL,
-      PRIMARY KEY (organisation_id, shard)
-    )`);
-
-    await q.query(`CREATE FUNCTION kluis_ensure_access_log_partitions(months_ahead integer) RETURNS integer
+/** The first partition maker (one table); replaced by 1764000005000, whose `down` restores it. */
+export const ENSURE_PARTITIONS_V1 = `CREATE OR REPLACE FUNCTION kluis_ensure_access_log_partitions(months_ahead integer) RETURNS integer
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
       DECLARE
         m date := date_trunc('month', now() - interval '1 month')::date;
@@ -137,7 +118,34 @@ export class AccessLog1763900001000 implements MigrationInterface {
           m := (m + interval '1 month')::date;
         END LOOP;
         RETURN created;
-      END $$`);
+      END $$`;
+
+/**
+ * The NEN 7513 access log (SPEC §6):
+ * - `access_log_event`, range-partitioned by month so that whole periods past retention can be
+ *   dropped; monthly partitions are created ahead by `kluis_ensure_access_log_partitions`, a
+ *   DEFAULT partition catches anything outside them so an append never fails for want of one;
+ * - `access_log_chain`: one head per organisation and shard. Each request's batch is HMAC'd by the application
+ *   (key outside the database) and chained per shard with sha256; 16 shards mean requests wait
+ *   only for the rare other request in the same shard, never all behind one lock;
+ * - `kluis_append_access_log`: the only way in (SECURITY DEFINER). The application role
+ *   `kluis_app` may call it and read the log, but has no INSERT, UPDATE or DELETE on it.
+ */
+export class AccessLog1763900001000 implements MigrationInterface {
+  name = 'AccessLog1763900001000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await createEventTableV1(q);
+
+    await q.query(`CREATE TABLE access_log_chain (
+      organisation_id uuid NOT NULL,
+      shard smallint NOT NULL CHECK (shard BETWEEN 0 AND 15),
+      seq bigint NOT NULL,
+      head bytea NOT NULL,
+      PRIMARY KEY (organisation_id, shard)
+    )`);
+
+    await q.query(ENSURE_PARTITIONS_V1);
     await q.query(`SELECT kluis_ensure_access_log_partitions(12)`);
 
     // The request's shared facts once, the per-dossier facts as typed arrays: no per-row JSON

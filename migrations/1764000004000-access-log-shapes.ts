@@ -14,19 +14,8 @@ const grantOnly = (signature: string) => `DO $$ BEGIN
     END IF;
   END $$`;
 
-/**
- * The append function takes the events of a request as *shapes*: what the events of one request
- * have in common per dossier (action, relationship, field lists, outcome, checks, purpose, legal
- * basis) travels once per distinct shape, and each event is only its dossier, subject and shape
- * number. A caseload of 200 dossiers read alike is one shape: measured, PostgreSQL's parsing of
- * 14 text arrays of 200 quoted elements cost ~3 ms of the ~8 ms append, and the request's bytes
- * on the wire shrink by ~4×. Rows, chain and HMAC are exactly as before.
- */
-export class AccessLogShapes1764000004000 implements MigrationInterface {
-  name = 'AccessLogShapes1764000004000';
-
-  public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE FUNCTION kluis_append_access_log(
+/** The shapes append function (one wide row per event); its body is replaced by 1764000005000, whose `down` restores it. */
+export const APPEND_FUNCTION_V2 = `CREATE OR REPLACE FUNCTION kluis_append_access_log(
         p_organisation uuid, p_shard integer, p_batch_mac bytea,
         p_occurred_at timestamptz, p_actor_sub text, p_actor_role text, p_actor_person_id uuid, p_client_app text,
         p_request_id text, p_operation_name text, p_source_address text,
@@ -80,7 +69,21 @@ export class AccessLogShapes1764000004000 implements MigrationInterface {
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows <> v_size THEN RAISE EXCEPTION 'access log batch arrays differ in length'; END IF;
         RETURN v_seq;
-      END $$`);
+      END $$`;
+
+/**
+ * The append function takes the events of a request as *shapes*: what the events of one request
+ * have in common per dossier (action, relationship, field lists, outcome, checks, purpose, legal
+ * basis) travels once per distinct shape, and each event is only its dossier, subject and shape
+ * number. A caseload of 200 dossiers read alike is one shape: measured, PostgreSQL's parsing of
+ * 14 text arrays of 200 quoted elements cost ~3 ms of the ~8 ms append, and the request's bytes
+ * on the wire shrink by ~4×. Rows, chain and HMAC are exactly as before.
+ */
+export class AccessLogShapes1764000004000 implements MigrationInterface {
+  name = 'AccessLogShapes1764000004000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(APPEND_FUNCTION_V2);
     await q.query(`DROP FUNCTION ${V1_SIGNATURE}`);
     await q.query(grantOnly(V2_SIGNATURE));
   }

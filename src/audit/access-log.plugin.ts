@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import { ErrorCode } from '../errors/errors';
-import { appendEvents, eventsFrom } from './access-log';
+import { appendBatch, batchFrom } from './access-log';
 import { partnerDisclosures } from './partner-disclosures';
 import { timeLogWrite } from '../dx/metrics';
 
@@ -24,10 +24,10 @@ export function accessLogPlugin(): ApolloServerPlugin<Context> {
           // A write that failed before its transaction (validation, a service check) changed nothing: no write event.
           contextValue.access.dropUncommittedWrites();
           const records = [...contextValue.access.decisions.values()];
-          const events = eventsFrom(records, contextValue.viewer, contextValue.audit.meta);
-          if (!events.length) return;
+          const batch = batchFrom(records, contextValue.viewer, contextValue.audit.meta);
+          if (!batch) return;
           try {
-            await timeLogWrite(contextValue, 'read', () => appendEvents(contextValue.ds, contextValue.audit.key, events, partnerDisclosures(records, contextValue.viewer)));
+            await timeLogWrite(contextValue, 'read', () => appendBatch(contextValue.ds, contextValue.audit.key, batch, partnerDisclosures(records, contextValue.viewer)));
             for (const r of records) r.flushed = true;
           } catch (err) {
             contextValue.log.error({ err: { name: (err as Error)?.name, sqlState: (err as { code?: string })?.code } }, 'access log write failed; response withheld');

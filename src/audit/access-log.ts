@@ -30,18 +30,23 @@ export interface RequestMeta {
   sourceAddress: string | null;
 }
 
-/** One row of the access log as appended. Never a field value, never a token (SPEC §6). */
-export interface AccessLogEventInput {
+/** What every event of one request shares: who asked, from where, when (SPEC §6). */
+export interface RequestFacts {
   organisation_id: string;
   occurred_at: string;
   actor_sub: string;
   actor_role: string;
-  relationship: string;
   actor_person_id: string | null;
   client_app: string | null;
+  request_id: string;
+  operation_name: string | null;
+  source_address: string | null;
+}
+
+/** What was decided about one dossier: the part events of a request have in common when they were decided alike. */
+export interface EventShape {
   action: AccessAction;
-  dossier_id: string | null;
-  subject_person_id: string | null;
+  relationship: string;
   granted_fields: string[];
   denied_fields: string[];
   pseudonymised_fields: string[];
@@ -52,9 +57,12 @@ export interface AccessLogEventInput {
   check_emergency: boolean;
   purpose: string;
   legal_basis_ref: string | null;
-  request_id: string;
-  operation_name: string | null;
-  source_address: string | null;
+}
+
+/** One row of the access log as appended. Never a field value, never a token (SPEC §6). */
+export interface AccessLogEventInput extends RequestFacts, EventShape {
+  dossier_id: string | null;
+  subject_person_id: string | null;
 }
 
 /** The fields that are hashed, in a fixed order: the canonical form of an event. */
@@ -69,10 +77,52 @@ export function canonical(e: AccessLogEventInput): string {
   return JSON.stringify(EVENT_FIELDS.map((f) => e[f]));
 }
 
-/** HMAC over the canonical events of one request's batch, in order. */
-export function batchMac(key: Buffer, events: AccessLogEventInput[]): Buffer {
+/**
+ * HMAC over the canonical events of one batch, in order: the definition `audit:verify` checks
+ * stored events against (`batchMac` computes the same from a batch's shapes).
+ */
+export function eventsMac(key: Buffer, events: readonly AccessLogEventInput[]): Buffer {
   const mac = createHmac('sha256', key);
   for (const e of events) mac.update(canonical(e)).update('\n');
+  return mac.digest();
+}
+
+/**
+ * A request's events as they are appended (migration 1764000005000): the request's facts once,
+ * each distinct shape once, and per event only its dossier, subject and shape (index into `shapes`).
+ */
+export interface EventBatch {
+  request: RequestFacts;
+  shapes: EventShape[];
+  dossierIds: (string | null)[];
+  subjectIds: (string | null)[];
+  shapeOf: number[];
+}
+
+const REQUEST_FIELDS: (keyof RequestFacts)[] = [
+  'organisation_id', 'occurred_at', 'actor_sub', 'actor_role', 'actor_person_id', 'client_app', 'request_id', 'operation_name', 'source_address',
+];
+const SHAPE_FIELDS: (keyof EventShape)[] = [
+  'action', 'relationship', 'granted_fields', 'denied_fields', 'pseudonymised_fields', 'outcome', 'check_authorisation',
+  'check_care_relationship', 'check_consent', 'check_emergency', 'purpose', 'legal_basis_ref',
+];
+
+/**
+ * The HMAC of a batch, equal to `eventsMac` over its events: an event's canonical text is its
+ * shape's text around its own dossier and subject, so each shape is serialised once, not per
+ * event (a caseload of 200 dossiers is 200 events of one shape).
+ */
+export function batchMac(key: Buffer, batch: EventBatch): Buffer {
+  // Markers in place of the per-event values cut the canonical text of each shape in two.
+  const D = '\u0000dossier';
+  const S = '\u0000subject';
+  const cut = `${JSON.stringify(D)},${JSON.stringify(S)}`;
+  const around = batch.shapes.map((shape) => canonical({ ...batch.request, ...shape, dossier_id: D, subject_person_id: S }).split(cut));
+  const mac = createHmac('sha256', key);
+  for (let i = 0; i < batch.shapeOf.length; i += 1) {
+    const [head, tail] = around[batch.shapeOf[i]];
+    mac.update(`${head}${JSON.stringify(batch.dossierIds[i])},${JSON.stringify(batch.subjectIds[i])}${tail}\n`);
+  }
   return mac.digest();
 }
 
@@ -91,44 +141,109 @@ const sorted = (s: Set<string>) => [...s].sort();
 const clip = (s: string | null, n: number) => (s === null ? null : s.slice(0, n));
 
 /**
- * The events of a request: one per (dossier, action), listing every field path decided —
- * granted, denied and pseudonymised — with the four NEN 7513 checks, purpose and legal basis.
+ * What was decided about one dossier: every field path granted, denied and pseudonymised, with
+ * the four NEN 7513 checks, purpose and legal basis.
  */
-export function eventsFrom(records: Iterable<DecisionRecord>, viewer: Viewer, meta: RequestMeta, now = new Date()): AccessLogEventInput[] {
-  if (viewer.kind === 'anonymous') return [];
-  const events: AccessLogEventInput[] = [];
-  for (const r of records) {
-    if (r.flushed) continue;
-    const anyGranted = r.granted.size + r.pseudonymised.size + r.written.size > 0 || (r.denied.size === 0 && r.grants.length > 0);
-    const relationships = [...new Set(r.grants.map((g) => g.relationship))];
-    const basis = r.grants.find((g) => g.basisId)?.basisId ?? null;
-    events.push({
+function shapeOf(r: DecisionRecord, viewer: AuthenticatedViewer): EventShape {
+  const anyGranted = r.granted.size + r.pseudonymised.size + r.written.size > 0 || (r.denied.size === 0 && r.grants.length > 0);
+  const relationships = [...new Set(r.grants.map((g) => g.relationship))];
+  const basis = r.grants.find((g) => g.basisId)?.basisId ?? null;
+  return {
+    action: r.action,
+    relationship: relationships.join(',') || 'none',
+    granted_fields: [...new Set([...sorted(r.granted), ...sorted(r.written)])],
+    denied_fields: sorted(r.denied),
+    pseudonymised_fields: sorted(r.pseudonymised),
+    outcome: anyGranted ? 'GRANTED' : 'DENIED',
+    check_authorisation: anyGranted,
+    check_care_relationship: relationships.some((x) => CARE_RELATIONSHIPS.has(x)),
+    check_consent: relationships.includes('partner_consented') || (relationships.includes('parent') && basis !== null),
+    check_emergency: relationships.includes('emergency'),
+    purpose: purposeOf(viewer, r.action, r.grants),
+    legal_basis_ref: basis,
+  };
+}
+
+/** Everything a shape is computed from, in the order the request met it (no sorting: that is done once per shape). */
+function recordKey(r: DecisionRecord): string {
+  let key = r.action;
+  for (const g of r.grants) key += `\u0001${g.relationship}\u0002${g.basisId ?? ''}`;
+  for (const set of [r.granted, r.denied, r.pseudonymised, r.written]) {
+    key += '\u0003';
+    for (const f of set) key += `${f},`;
+  }
+  return key;
+}
+
+/**
+ * The batch of a request's events: one per (dossier, action) not yet written, each with its
+ * shape. Records decided alike share a shape, found by a key over their unsorted decisions, so a
+ * list of 200 dossiers costs 200 string keys and one sorted shape — not 200.
+ */
+export function batchFrom(records: Iterable<DecisionRecord>, viewer: Viewer, meta: RequestMeta, now = new Date()): EventBatch | null {
+  if (viewer.kind === 'anonymous') return null;
+  const batch: EventBatch = {
+    request: {
       organisation_id: viewer.organisationId,
       occurred_at: now.toISOString(),
       actor_sub: viewer.sub,
       actor_role: viewer.kind === 'staff' ? viewer.role : viewer.kind,
-      relationship: relationships.join(',') || 'none',
       actor_person_id: viewer.kind === 'client' ? viewer.personId : null,
       client_app: viewer.clientApp,
-      action: r.action,
-      dossier_id: r.dossierId,
-      subject_person_id: r.subjectId,
-      granted_fields: [...new Set([...sorted(r.granted), ...sorted(r.written)])],
-      denied_fields: sorted(r.denied),
-      pseudonymised_fields: sorted(r.pseudonymised),
-      outcome: anyGranted ? 'GRANTED' : 'DENIED',
-      check_authorisation: anyGranted,
-      check_care_relationship: relationships.some((x) => CARE_RELATIONSHIPS.has(x)),
-      check_consent: relationships.includes('partner_consented') || (relationships.includes('parent') && basis !== null),
-      check_emergency: relationships.includes('emergency'),
-      purpose: purposeOf(viewer, r.action, r.grants),
-      legal_basis_ref: basis,
       request_id: meta.requestId,
       operation_name: clip(meta.operationName, 200),
       source_address: clip(meta.sourceAddress, 64),
-    });
+    },
+    shapes: [],
+    dossierIds: [],
+    subjectIds: [],
+    shapeOf: [],
+  };
+  const byRecord = new Map<string, number>();
+  const byShape = new Map<string, number>();
+  for (const r of records) {
+    if (r.flushed) continue;
+    const key = recordKey(r);
+    let n = byRecord.get(key);
+    if (n === undefined) {
+      // Records decided alike but met in another order still share one shape.
+      const shape = shapeOf(r, viewer);
+      const shapeKey = JSON.stringify(SHAPE_FIELDS.map((f) => shape[f]));
+      n = byShape.get(shapeKey);
+      if (n === undefined) {
+        n = batch.shapes.push(shape) - 1;
+        byShape.set(shapeKey, n);
+      }
+      byRecord.set(key, n);
+    }
+    batch.dossierIds.push(r.dossierId);
+    batch.subjectIds.push(r.subjectId);
+    batch.shapeOf.push(n);
   }
-  return events;
+  return batch.shapeOf.length ? batch : null;
+}
+
+/** The batch of events built elsewhere (the retention purge, tests): all of one request. */
+export function batchOf(events: readonly AccessLogEventInput[]): EventBatch {
+  const e0 = events[0];
+  if (!e0 || events.some((e) => REQUEST_FIELDS.some((f) => e[f] !== e0[f]))) {
+    throw new Error('an access-log batch is the events of one request');
+  }
+  const batch: EventBatch = { request: Object.fromEntries(REQUEST_FIELDS.map((f) => [f, e0[f]])) as unknown as RequestFacts, shapes: [], dossierIds: [], subjectIds: [], shapeOf: [] };
+  const byShape = new Map<string, number>();
+  for (const e of events) {
+    const shape = Object.fromEntries(SHAPE_FIELDS.map((f) => [f, e[f]])) as unknown as EventShape;
+    const shapeKey = JSON.stringify(SHAPE_FIELDS.map((f) => shape[f]));
+    let n = byShape.get(shapeKey);
+    if (n === undefined) {
+      n = batch.shapes.push(shape) - 1;
+      byShape.set(shapeKey, n);
+    }
+    batch.dossierIds.push(e.dossier_id);
+    batch.subjectIds.push(e.subject_person_id);
+    batch.shapeOf.push(n);
+  }
+  return batch;
 }
 
 export interface Queryable {
@@ -139,51 +254,18 @@ export interface Queryable {
 export const APPEND_FUNCTION =
   'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], integer[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
 
-/** What the events of one request have in common per dossier: sent once per distinct value. */
-const SHAPE_FIELDS = [
-  'action', 'relationship', 'granted_fields', 'denied_fields', 'pseudonymised_fields', 'outcome', 'check_authorisation',
-  'check_care_relationship', 'check_consent', 'check_emergency', 'purpose', 'legal_basis_ref',
-] as const;
-
-/**
- * Splits a request's events into per-event (dossier, subject, shape number) and the distinct
- * shapes. A list of 200 dossiers read alike is one shape, so the statement carries 200 ids
- * instead of 200 copies of every field list (see migration 1764000004000).
- */
-function shapesOf(events: AccessLogEventInput[]): { shapeOf: number[]; shapes: unknown[][] } {
-  const index = new Map<string, number>();
-  const shapes: unknown[][] = SHAPE_FIELDS.map(() => []);
-  const shapeOf = events.map((e) => {
-    const values = SHAPE_FIELDS.map((f) => (Array.isArray(e[f]) ? (e[f] as string[]).join(',') : e[f]));
-    const key = values.join('\u0001');
-    let n = index.get(key);
-    if (n === undefined) {
-      values.forEach((v, i) => shapes[i].push(v));
-      n = shapes[0].length;
-      index.set(key, n);
-    }
-    return n;
-  });
-  return { shapeOf, shapes };
-}
-
 /**
  * Appends a request's events in one statement (SPEC §6: one round trip per request, whatever
- * the number of fields or dossiers). The batch is HMAC'd here and chained by the database. The
- * request's shared facts travel once, the per-dossier facts as their distinct shapes plus one
- * (dossier, subject, shape) triple per event.
+ * the number of fields or dossiers). The batch is HMAC'd here and chained by the database,
+ * which stores the request's facts and shapes once and a narrow row per event.
  */
-export async function appendEvents(db: Queryable, key: Buffer, events: AccessLogEventInput[], disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
-  if (!events.length) return;
-  const e0 = events[0];
-  if (events.some((e) => e.organisation_id !== e0.organisation_id || e.request_id !== e0.request_id || e.occurred_at !== e0.occurred_at)) {
-    throw new Error('an access-log batch belongs to one request of one organisation');
-  }
-  const { shapeOf, shapes } = shapesOf(events);
+export async function appendBatch(db: Queryable, key: Buffer, batch: EventBatch, disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
+  const r = batch.request;
   const params: unknown[] = [
-    e0.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, events), e0.occurred_at, e0.actor_sub, e0.actor_role, e0.actor_person_id,
-    e0.client_app, e0.request_id, e0.operation_name, e0.source_address, events.map((e) => e.dossier_id), events.map((e) => e.subject_person_id),
-    shapeOf, ...shapes,
+    r.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, batch), r.occurred_at, r.actor_sub, r.actor_role, r.actor_person_id,
+    r.client_app, r.request_id, r.operation_name, r.source_address, batch.dossierIds, batch.subjectIds, batch.shapeOf.map((n) => n + 1),
+    // Field lists travel comma-joined (paths never contain commas).
+    ...SHAPE_FIELDS.map((f) => batch.shapes.map((s) => (Array.isArray(s[f]) ? (s[f] as string[]).join(',') : s[f]))),
   ];
   const append = `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::integer[],
        $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::boolean[], $22::boolean[], $23::boolean[],
@@ -210,4 +292,9 @@ export async function appendEvents(db: Queryable, key: Buffer, events: AccessLog
      ${append}`,
     params,
   );
+}
+
+/** Appends events built one by one (the retention purge, tests): `appendBatch` of their batch. */
+export function appendEvents(db: Queryable, key: Buffer, events: readonly AccessLogEventInput[]): Promise<void> {
+  return appendBatch(db, key, batchOf(events));
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Queryable } from './access-log';
-import { AccessLogEventInput, batchMac, EVENT_FIELDS } from './access-log';
+import { AccessLogEventInput, EVENT_FIELDS, eventsMac } from './access-log';
 import type { Checkpoint } from './checkpoint';
 
 export interface VerifyReport {
@@ -85,7 +85,7 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
     if (batch.some((r) => !same(r.batch_mac, first.batch_mac) || !same(r.prev_hash, first.prev_hash) || !same(r.chain_hash, first.chain_hash))) {
       problem(`${where} batch ${seq}: chain columns differ between its events (edited or inserted)`);
     }
-    if (!same(batchMac(key, batch.map(asInput)), first.batch_mac)) problem(`${where} batch ${seq}: HMAC does not match its events (edited, removed or inserted event)`);
+    if (!same(eventsMac(key, batch.map(asInput)), first.batch_mac)) problem(`${where} batch ${seq}: HMAC does not match its events (edited, removed or inserted event)`);
     if (seq === current.expectedSeq && !same(first.prev_hash, current.prev)) problem(`${where} batch ${seq}: does not follow the previous batch`);
     if (!same(createHash('sha256').update(Buffer.concat([first.prev_hash, first.batch_mac])).digest(), first.chain_hash)) problem(`${where} batch ${seq}: chain hash is wrong (edited)`);
     const pin = pinned.get(`${where}|${seq}`);
@@ -107,9 +107,16 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
     current = null;
   };
 
-  // One ordered pass over the whole log through a server-side cursor: constant memory, no
-  // index needed (the log carries only the indexes its readers need).
   try {
+    // Events are read joined to their request's batch row (the access_log_event view): an event
+    // row without one would be invisible there, so it is looked for on its own.
+    const orphans = (await db.query(`SELECT e.organisation_id, e.chain_shard, e.chain_seq::text AS seq, count(*)::int AS n FROM access_log_entry e
+      WHERE NOT EXISTS (SELECT 1 FROM access_log_batch b WHERE b.organisation_id = e.organisation_id AND b.chain_shard = e.chain_shard
+                          AND b.chain_seq = e.chain_seq AND b.occurred_at = e.occurred_at)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)) as { organisation_id: string; chain_shard: number; seq: string; n: number }[];
+    for (const o of orphans) problem(`chain ${o.organisation_id}/${o.chain_shard} batch ${o.seq}: ${o.n} event(s) without their batch (inserted, or the batch removed)`);
+    // One ordered pass over the whole log through a server-side cursor: constant memory, no
+    // index needed (the log carries only the indexes its readers need).
     await db.query(`DECLARE kluis_verify NO SCROLL CURSOR FOR
       SELECT e.*, e.chain_seq::text AS chain_seq_text FROM access_log_event e ORDER BY e.organisation_id, e.chain_shard, e.chain_seq, e.batch_pos`);
     for (;;) {

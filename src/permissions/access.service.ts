@@ -349,7 +349,7 @@ export class AccessService {
 
   /**
    * Write events not yet in the log: the transaction of the write appends them and then marks
-   * them flushed (SPEC §5, §6). Not marked here: `eventsFrom` skips flushed records.
+   * them flushed (SPEC §5, §6). Not marked here: `batchFrom` skips flushed records.
    */
   takePendingWrites(): DecisionRecord[] {
     return [...this.decisions.values()].filter(isPendingWrite);

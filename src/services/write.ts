@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { EntityManager } from 'typeorm';
-import { appendEvents, eventsFrom } from '../audit/access-log';
+import { appendBatch, batchFrom } from '../audit/access-log';
 import type { Context } from '../context';
 import { timeLogWrite } from '../dx/metrics';
 import { ErrorCode } from '../errors/errors';
@@ -16,8 +16,8 @@ export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) =
       const result = await work(em);
       const pending = ctx.access.takePendingWrites();
       try {
-        const events = eventsFrom(pending, ctx.viewer, ctx.audit.meta);
-        if (events.length) await timeLogWrite(ctx, 'write', () => appendEvents(em, ctx.audit.key, events));
+        const batch = batchFrom(pending, ctx.viewer, ctx.audit.meta);
+        if (batch) await timeLogWrite(ctx, 'write', () => appendBatch(em, ctx.audit.key, batch));
       } catch (err) {
         // The change is rolled back with it, and the client is told why (SPEC §6).
         ctx.log.error({ err: { name: (err as Error)?.name, sqlState: (err as { code?: string })?.code } }, 'access log write failed; write rolled back');

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { QueryRunner } from 'typeorm';
+import type { Queryable } from '../../src/audit/access-log';
 import { readCheckpoints, takeCheckpoint } from '../../src/audit/checkpoint';
 import { verifyAccessLog, VerifyReport } from '../../src/audit/verify';
 import { StaffRole } from '../../src/entities/enums';
@@ -17,12 +19,62 @@ const ROOT = path.resolve(__dirname, '../..');
 
 const LIST = 'query List { dossiers(first: 100) { edges { node { id subject { firstName bsn } entries { edges { node { text } } } } } } }';
 const READ = 'query Read($id: ID!) { dossier(id: $id) { id subject { firstName } } }';
+/** One request reading two dossiers differently: one batch whose two events have two different shapes. */
+const TWO = 'query Two($a: ID!, $b: ID!) { a: dossier(id: $a) { id subject { firstName } } b: dossier(id: $b) { id subject { firstName bsn } } }';
 const ADD_ENTRY = 'mutation AddEntry($input: AddEntryInput!) { addEntry(input: $input) { id } }';
+
+/*
+ * The log is stored as a batch row per request (access_log_batch: the request's facts, chain
+ * columns, HMAC and the batch's distinct event shapes as parallel arrays) and a narrow entry
+ * row per event (access_log_entry: dossier, subject, position, shape number); access_log_event
+ * is a read-only view joining them. An attacker with database access edits the base tables, so
+ * every tamper below does too.
+ */
+
+/** The view's join of an entry row `e` to its batch row `b`. */
+const JOINED = 'b.organisation_id = e.organisation_id AND b.chain_shard = e.chain_shard AND b.chain_seq = e.chain_seq AND b.occurred_at = e.occurred_at';
+/** The rows of one batch, in either table: parameters $1..$3 from `batchOf`. */
+const OF_BATCH = 'organisation_id = $1 AND chain_shard = $2 AND chain_seq = $3';
+const batchOf = (e: { organisation_id: string; chain_shard: number; chain_seq: string }) => [e.organisation_id, e.chain_shard, e.chain_seq];
+const chainOf = (e: { organisation_id: string; chain_shard: number }) => `chain ${e.organisation_id}/${e.chain_shard}`;
+/** What audit:verify says about entry rows that no batch row joins. */
+const orphans = (e: { organisation_id: string; chain_shard: number }, seq: string | number, n: number) =>
+  `${chainOf(e)} batch ${seq}: ${n} event(s) without their batch (inserted, or the batch removed)`;
+
+/** Every shape array of a batch row, in the order of the table (all of equal length: a CHECK). */
+const SHAPE_ARRAYS = [
+  'shape_action', 'shape_relationship', 'shape_granted', 'shape_denied', 'shape_pseudonymised', 'shape_outcome', 'shape_authorisation',
+  'shape_care_relationship', 'shape_consent', 'shape_emergency', 'shape_purpose', 'shape_legal_basis',
+];
+/** A comma-joined field list (a shape's granted fields) without 'Person.bsn'. */
+const withoutBsn = (list: string) => `array_to_string(array_remove(string_to_array(${list}, ','), 'Person.bsn'), ',')`;
+/**
+ * Removes 'Person.bsn' from the granted fields of the shape of entry $1: the edit is made in the
+ * batch row, so every event of that shape in the batch loses it.
+ */
+const DROP_BSN = `UPDATE access_log_batch b SET shape_granted[e.shape] = ${withoutBsn('b.shape_granted[e.shape]')}
+  FROM access_log_entry e WHERE e.id = $1 AND ${JOINED} AND 'Person.bsn' = ANY (string_to_array(b.shape_granted[e.shape], ','))`;
+
+const ENTRY_COLUMNS = ['organisation_id', 'dossier_id', 'subject_person_id', 'occurred_at', 'chain_seq', 'chain_shard', 'batch_pos', 'shape'];
+/** A new entry row (new id) copied from entry $1, some columns replaced by SQL expressions: writing rows needs no key. */
+const forgeEntry = (set: Record<string, string> = {}) => `INSERT INTO access_log_entry (id, ${ENTRY_COLUMNS.join(', ')})
+  SELECT gen_random_uuid(), ${ENTRY_COLUMNS.map((c) => set[c] ?? c).join(', ')} FROM access_log_entry WHERE id = $1`;
+
+/**
+ * Runs one data-modifying statement and returns how many rows it touched: a tamper that matched
+ * no row would prove nothing (least of all in the cases that expect no problem).
+ */
+async function rows(q: Queryable, sql: string, params: unknown[] = []): Promise<number> {
+  const [{ n }] = (await q.query(`WITH t AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM t`, params)) as { n: number }[];
+  return n;
+}
 
 describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () => {
   let app: TestApp;
-  /** A batch of three events (one request over three dossiers). */
+  /** A batch of three events of one shape (one request over three dossiers). */
   let triple: LoggedEvent[];
+  /** A batch of two events of two different shapes (one dossier read with the BSN, one without). */
+  let pair: LoggedEvent[];
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -38,13 +90,21 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
       expect(list.errors).toBeUndefined();
       if (o === 0) triple = await eventsOf(ds, list);
       for (const b of built) expect((await app.gql(READ, { id: b.dossier.id }, token)).errors).toBeUndefined();
+      if (o === 0) {
+        const two = await app.gql(TWO, { a: built[1].dossier.id, b: built[2].dossier.id }, token);
+        expect(two.errors).toBeUndefined();
+        pair = await eventsOf(ds, two);
+      }
       const added = await app.gql(ADD_ENTRY, { input: { dossierId: built[0].dossier.id, kind: 'CONTACT', occurredOn: dutchToday(), text: 'Telefonisch contact' } }, token);
       expect(added.errors).toBeUndefined();
       for (let i = 0; i < 12; i += 1) await app.gql(READ, { id: built[i % 3].dossier.id }, token);
     }
     expect(triple).toHaveLength(3);
-    await app.db.ds.query('CREATE TABLE tamper_snapshot_event AS SELECT * FROM access_log_event');
-    await app.db.ds.query('CREATE TABLE tamper_snapshot_chain AS SELECT * FROM access_log_chain');
+    expect(triple.map((e) => e.granted_fields)).toEqual(Array(3).fill(expect.arrayContaining(['Person.bsn'])));
+    expect(pair).toHaveLength(2);
+    await ds.query('CREATE TABLE tamper_snapshot_batch AS SELECT * FROM access_log_batch');
+    await ds.query('CREATE TABLE tamper_snapshot_entry AS SELECT * FROM access_log_entry');
+    await ds.query('CREATE TABLE tamper_snapshot_chain AS SELECT * FROM access_log_chain');
   });
   afterAll(() => app.close());
 
@@ -60,27 +120,26 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
 
   /**
    * Tampers as the superuser (committed, as an attacker with database access would), verifies,
-   * and restores the log from the snapshot taken in beforeAll: every case starts from the same
-   * intact log.
+   * and restores the log from the snapshots taken in beforeAll — also when the tamper itself
+   * failed: every case starts from the same intact log.
    */
   async function tampered(tamper: (q: QueryRunner) => Promise<unknown>): Promise<VerifyReport> {
     const q = app.db.ds.createQueryRunner();
     try {
       await tamper(q);
-    } finally {
-      await q.release();
-    }
-    try {
       return await verify();
     } finally {
+      await q.release();
       await restore();
     }
   }
 
   async function restore(): Promise<void> {
     await app.db.ds.transaction(async (em) => {
-      await em.query('DELETE FROM access_log_event');
-      await em.query('INSERT INTO access_log_event SELECT * FROM tamper_snapshot_event');
+      await em.query('DELETE FROM access_log_entry');
+      await em.query('DELETE FROM access_log_batch');
+      await em.query('INSERT INTO access_log_batch SELECT * FROM tamper_snapshot_batch');
+      await em.query('INSERT INTO access_log_entry SELECT * FROM tamper_snapshot_entry');
       await em.query('DELETE FROM access_log_chain');
       await em.query('INSERT INTO access_log_chain SELECT * FROM tamper_snapshot_chain');
     });
@@ -92,104 +151,240 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
     expect(Number(head.seq)).toBeGreaterThanOrEqual(2);
     return head;
   }
+  const batchAt = (head: { organisation_id: string; shard: number }, seq: string | number) => [head.organisation_id, head.shard, String(seq)];
+
+  /** Deletes a whole batch: its batch row and every entry row, so that nothing of it is left to be found. */
+  async function deleteBatch(q: Queryable, key: unknown[]): Promise<void> {
+    expect(await rows(q, `DELETE FROM access_log_entry WHERE ${OF_BATCH}`, key)).toBeGreaterThan(0);
+    expect(await rows(q, `DELETE FROM access_log_batch WHERE ${OF_BATCH}`, key)).toBe(1);
+  }
 
   /** Deletes the newest batch of a chain and sets its head back to the batch before: consistent without a checkpoint. */
-  const rewind = (head: { organisation_id: string; shard: number; seq: string }) => async (q: { query(sql: string, params?: unknown[]): Promise<unknown> }) => {
-    await q.query('DELETE FROM access_log_event WHERE organisation_id = $1 AND chain_shard = $2 AND chain_seq = $3', [head.organisation_id, head.shard, head.seq]);
-    await q.query(
-      `UPDATE access_log_chain c SET seq = c.seq - 1, head = (SELECT e.chain_hash FROM access_log_event e
-         WHERE e.organisation_id = c.organisation_id AND e.chain_shard = c.shard AND e.chain_seq = c.seq - 1 LIMIT 1)
-       WHERE c.organisation_id = $1 AND c.shard = $2`,
-      [head.organisation_id, head.shard],
+  const rewind = (head: { organisation_id: string; shard: number; seq: string }) => async (q: Queryable) => {
+    await deleteBatch(q, batchAt(head, head.seq));
+    const moved = await rows(
+      q,
+      `UPDATE access_log_chain c SET seq = c.seq - 1, head = (SELECT b.chain_hash FROM access_log_batch b
+         WHERE b.organisation_id = c.organisation_id AND b.chain_shard = c.shard AND b.chain_seq = c.seq - 1)
+       WHERE c.organisation_id = $1 AND c.shard = $2 AND c.seq = $3`,
+      [head.organisation_id, head.shard, head.seq],
     );
+    expect(moved).toBe(1);
   };
 
   it('should report no problem for the intact log, and count every chain, batch and event', async () => {
     const report = await verify();
     expect(report.problems).toEqual([]);
+    // Counted from the base tables, not the view: every stored row must have been seen.
     const [counts] = await app.db.ds.query(`SELECT (SELECT count(*)::int FROM access_log_chain) AS chains,
-      (SELECT count(DISTINCT (organisation_id, chain_shard, chain_seq))::int FROM access_log_event) AS batches, (SELECT count(*)::int FROM access_log_event) AS events`);
+      (SELECT count(*)::int FROM access_log_batch) AS batches, (SELECT count(*)::int FROM access_log_entry) AS events`);
     expect(report).toMatchObject(counts);
     expect(report.events).toBeGreaterThan(30);
+    expect(report.batches).toBeLessThan(report.events);
   });
 
-  it('should report an event whose granted_fields were edited', async () => {
-    const report = await tampered((q) => q.query(`UPDATE access_log_event SET granted_fields = array_remove(granted_fields, 'Person.bsn') WHERE id = $1`, [triple[0].id]));
-    expect(report.problems.length).toBeGreaterThan(0);
-    expect(report.problems.join('\n')).toMatch(/HMAC does not match/);
+  it('should report an event whose granted_fields were edited (in the shape its batch row holds)', async () => {
+    const report = await tampered(async (q) => {
+      expect(await rows(q, DROP_BSN, [triple[0].id])).toBe(1);
+      // The shape is shared: the view now shows every event of the request without the BSN.
+      const edited = (await q.query('SELECT granted_fields FROM access_log_event WHERE id = $1', [triple[0].id])) as LoggedEvent[];
+      expect(edited).toEqual([{ granted_fields: triple[0].granted_fields.filter((f) => f !== 'Person.bsn') }]);
+    });
+    expect(report.problems).toEqual([`${chainOf(triple[0])} batch ${triple[0].chain_seq}: HMAC does not match its events (edited, removed or inserted event)`]);
   });
 
-  it('should report an edit of any other column (outcome, actor, time, purpose)', async () => {
-    for (const set of [`outcome = 'DENIED'`, `actor_sub = 'someone-else'`, `occurred_at = occurred_at - interval '1 hour'`, `purpose = 'AUDIT'`, `dossier_id = gen_random_uuid()`]) {
-      const report = await tampered((q) => q.query(`UPDATE access_log_event SET ${set} WHERE id = $1`, [triple[1].id]));
-      expect({ set, reported: report.problems.length > 0 }).toEqual({ set, reported: true });
+  it('should report one event edited through a shape of its own appended to its batch row (the other events unchanged)', async () => {
+    const report = await tampered(async (q) => {
+      // A copy of the event's shape without the BSN, as a new last element of every shape array.
+      const appended = SHAPE_ARRAYS.map((c) => `${c} = b.${c} || ${c === 'shape_granted' ? withoutBsn(`b.${c}[e.shape]`) : `b.${c}[e.shape]`}`).join(', ');
+      expect(await rows(q, `UPDATE access_log_batch b SET ${appended} FROM access_log_entry e WHERE e.id = $1 AND ${JOINED}`, [triple[0].id])).toBe(1);
+      expect(await rows(q, `UPDATE access_log_entry e SET shape = (SELECT cardinality(b.shape_action) FROM access_log_batch b WHERE ${JOINED}) WHERE e.id = $1`, [triple[0].id])).toBe(1);
+      const seen = (await q.query(`SELECT id, granted_fields FROM access_log_event WHERE ${OF_BATCH}`, batchOf(triple[0]))) as LoggedEvent[];
+      expect(seen).toEqual(expect.arrayContaining(triple.map((t, i) => ({ id: t.id, granted_fields: i === 0 ? t.granted_fields.filter((f) => f !== 'Person.bsn') : t.granted_fields }))));
+      expect(seen).toHaveLength(3);
+    });
+    expect(report.problems).toEqual([`${chainOf(triple[0])} batch ${triple[0].chain_seq}: HMAC does not match its events (edited, removed or inserted event)`]);
+  });
+
+  it('should report an edit of any other column (outcome, actor, time, purpose, dossier)', async () => {
+    const e = triple[1];
+    const where = `${chainOf(e)} batch ${e.chain_seq}`;
+    const hmac = `${where}: HMAC does not match its events (edited, removed or inserted event)`;
+    // Only edits that change what the event says: the fixture must not already hold the new values.
+    expect(e).toMatchObject({ outcome: 'GRANTED', purpose: 'TREAT' });
+    const cases: [string, (q: QueryRunner) => Promise<void>, string[]][] = [
+      ['outcome (in the shape)', async (q) => expect(await rows(q, `UPDATE access_log_batch b SET shape_outcome[e.shape] = 'DENIED' FROM access_log_entry e WHERE e.id = $1 AND ${JOINED}`, [e.id])).toBe(1), [hmac]],
+      ['actor (in the batch row)', async (q) => expect(await rows(q, `UPDATE access_log_batch SET actor_sub = 'someone-else' WHERE ${OF_BATCH}`, batchOf(e))).toBe(1), [hmac]],
+      ['purpose (in the shape)', async (q) => expect(await rows(q, `UPDATE access_log_batch b SET shape_purpose[e.shape] = 'AUDIT' FROM access_log_entry e WHERE e.id = $1 AND ${JOINED}`, [e.id])).toBe(1), [hmac]],
+      ['dossier (in the entry row)', async (q) => expect(await rows(q, 'UPDATE access_log_entry SET dossier_id = gen_random_uuid() WHERE id = $1', [e.id])).toBe(1), [hmac]],
+      [
+        // Both tables moved together, so the entries still join their batch: only the HMAC can tell.
+        'time (batch row and its entries alike)',
+        async (q) => {
+          expect(await rows(q, `UPDATE access_log_batch SET occurred_at = occurred_at - interval '1 hour' WHERE ${OF_BATCH}`, batchOf(e))).toBe(1);
+          expect(await rows(q, `UPDATE access_log_entry SET occurred_at = occurred_at - interval '1 hour' WHERE ${OF_BATCH}`, batchOf(e))).toBe(3);
+        },
+        [hmac],
+      ],
+      [
+        // The event no longer joins its batch: invisible in the view, so found on its own.
+        'time (one entry row only)',
+        async (q) => expect(await rows(q, `UPDATE access_log_entry SET occurred_at = occurred_at - interval '1 hour' WHERE id = $1`, [e.id])).toBe(1),
+        [orphans(e, e.chain_seq, 1), `${where}: 2 of 3 events present or out of place (removed or inserted)`, hmac],
+      ],
+      [
+        'time (the batch row only)',
+        async (q) => expect(await rows(q, `UPDATE access_log_batch SET occurred_at = occurred_at - interval '1 hour' WHERE ${OF_BATCH}`, batchOf(e))).toBe(1),
+        [orphans(e, e.chain_seq, 3)],
+      ],
+    ];
+    for (const [column, tamper, expected] of cases) {
+      const report = await tampered(tamper);
+      expect({ column, problems: report.problems }).toEqual({ column, problems: expect.arrayContaining(expected) });
     }
   });
 
-  it('should report a deleted event', async () => {
-    const report = await tampered((q) => q.query('DELETE FROM access_log_event WHERE id = $1', [triple[1].id]));
-    expect(report.problems.length).toBeGreaterThan(0);
-    expect(report.problems.join('\n')).toMatch(/2 of 3 events present|HMAC does not match/);
+  it('should report an entry whose shape number was changed to another shape of its batch, or to none', async () => {
+    // The fixture's two-shape batch: the events differ in their granted fields only by the BSN.
+    const [a, b] = pair;
+    expect(batchOf(a)).toEqual(batchOf(b));
+    const [{ shapes }] = await app.db.ds.query(`SELECT cardinality(shape_action) AS shapes FROM access_log_batch WHERE ${OF_BATCH}`, batchOf(a));
+    expect(shapes).toBe(2);
+    expect(a.granted_fields).not.toEqual(b.granted_fields);
+    const hmac = `${chainOf(a)} batch ${a.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`;
+
+    const other = await tampered(async (q) => {
+      expect(await rows(q, 'UPDATE access_log_entry SET shape = 3 - shape WHERE id = $1', [a.id])).toBe(1);
+      // What the tamper claims: this dossier was read with the other dossier's fields.
+      const [seen] = (await q.query('SELECT granted_fields FROM access_log_event WHERE id = $1', [a.id])) as LoggedEvent[];
+      expect(seen.granted_fields).toEqual(b.granted_fields);
+    });
+    expect(other.problems).toEqual([hmac]);
+
+    // A shape number past the arrays: the view shows the event with every shape column NULL.
+    const none = await tampered(async (q) => expect(await rows(q, 'UPDATE access_log_entry SET shape = 3 WHERE id = $1', [a.id])).toBe(1));
+    expect(none.problems).toEqual([hmac]);
   });
 
-  it('should report a forged event (a copy of a row with a new id)', async () => {
-    const report = await tampered((q) => q.query(
-      `INSERT INTO access_log_event SELECT (jsonb_populate_record(NULL::access_log_event, to_jsonb(e) || jsonb_build_object('id', gen_random_uuid()))).*
-       FROM access_log_event e WHERE id = $1`,
-      [triple[2].id],
-    ));
-    expect(report.problems.length).toBeGreaterThan(0);
+  it('should report the events of a batch reordered (entry positions swapped)', async () => {
+    const e = triple[0];
+    const report = await tampered(async (q) =>
+      expect(await rows(q, `UPDATE access_log_entry SET batch_pos = 1 - batch_pos WHERE ${OF_BATCH} AND batch_pos IN (0, 1)`, batchOf(e))).toBe(2),
+    );
+    expect(report.problems).toEqual([`${chainOf(e)} batch ${e.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`]);
+  });
+
+  it('should report a deleted event (its entry row gone, its batch row staying)', async () => {
+    const e = triple[1];
+    const report = await tampered(async (q) => expect(await rows(q, 'DELETE FROM access_log_entry WHERE id = $1', [e.id])).toBe(1));
+    expect(report.problems).toEqual(expect.arrayContaining([
+      `${chainOf(e)} batch ${e.chain_seq}: 2 of 3 events present or out of place (removed or inserted)`,
+      `${chainOf(e)} batch ${e.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`,
+    ]));
+  });
+
+  it('should report an event deleted from the end of its batch with the batch size lowered to match', async () => {
+    const e = triple[0];
+    const report = await tampered(async (q) => {
+      expect(await rows(q, `DELETE FROM access_log_entry WHERE ${OF_BATCH} AND batch_pos = 2`, batchOf(e))).toBe(1);
+      expect(await rows(q, `UPDATE access_log_batch SET batch_size = 2 WHERE ${OF_BATCH}`, batchOf(e))).toBe(1);
+    });
+    // Positions and size agree again: only the HMAC can tell.
+    expect(report.problems).toEqual([`${chainOf(e)} batch ${e.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`]);
+  });
+
+  it('should report every entry row of a batch deleted while its batch row stays (the batch vanishes from the view)', async () => {
+    const head = await newestBatch();
+    // In the middle of the chain: a gap.
+    const middle = await tampered(async (q) => expect(await rows(q, `DELETE FROM access_log_entry WHERE ${OF_BATCH}`, batchAt(head, 1))).toBeGreaterThan(0));
+    expect(middle.problems).toEqual([`${chainOf({ organisation_id: head.organisation_id, chain_shard: head.shard })}: batches 1..1 are missing (removed)`]);
+    // The newest: the chain ends short of its head.
+    const newest = await tampered(async (q) => expect(await rows(q, `DELETE FROM access_log_entry WHERE ${OF_BATCH}`, batchAt(head, head.seq))).toBeGreaterThan(0));
+    expect(newest.problems).toEqual([
+      `${chainOf({ organisation_id: head.organisation_id, chain_shard: head.shard })}: ends at batch ${BigInt(head.seq) - 1n} but its head says ${head.seq} (newest batches removed)`,
+    ]);
+  });
+
+  it('should report a batch row deleted while its entry rows stay (events without their batch)', async () => {
+    const e = triple[0];
+    const report = await tampered(async (q) => expect(await rows(q, `DELETE FROM access_log_batch WHERE ${OF_BATCH}`, batchOf(e))).toBe(1));
+    expect(report.problems).toContain(orphans(e, e.chain_seq, 3));
+    // And the chain misses the batch, wherever in the chain it was.
+    expect(report.problems.filter((p) => p.startsWith(`${chainOf(e)}:`))).toEqual([expect.stringMatching(/missing \(removed\)|newest batches removed/)]);
+  });
+
+  it('should report a forged event (a copy of an entry row with a new id)', async () => {
+    const e = triple[2];
+    const report = await tampered(async (q) => expect(await rows(q, forgeEntry(), [e.id])).toBe(1));
+    expect(report.problems).toEqual(expect.arrayContaining([
+      `${chainOf(e)} batch ${e.chain_seq}: 4 of 3 events present or out of place (removed or inserted)`,
+      `${chainOf(e)} batch ${e.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`,
+    ]));
   });
 
   it('should report a forged event appended at the end of a batch, with its size and positions made consistent', async () => {
+    const e = triple[2];
     const report = await tampered(async (q) => {
-      await q.query(
-        `INSERT INTO access_log_event SELECT (jsonb_populate_record(NULL::access_log_event, to_jsonb(e)
-           || jsonb_build_object('id', gen_random_uuid(), 'batch_pos', e.batch_size, 'dossier_id', gen_random_uuid()))).*
-         FROM access_log_event e WHERE id = $1`,
-        [triple[2].id],
-      );
-      await q.query('UPDATE access_log_event SET batch_size = batch_size + 1 WHERE organisation_id = $1 AND chain_shard = $2 AND chain_seq = $3', [triple[0].organisation_id, triple[0].chain_shard, triple[0].chain_seq]);
+      expect(await rows(q, forgeEntry({ batch_pos: '3', dossier_id: 'gen_random_uuid()' }), [e.id])).toBe(1);
+      expect(await rows(q, `UPDATE access_log_batch SET batch_size = batch_size + 1 WHERE ${OF_BATCH}`, batchOf(e))).toBe(1);
     });
-    expect(report.problems.join('\n')).toMatch(/HMAC does not match/);
+    // Four of four events in place: only the HMAC can tell.
+    expect(report.problems).toEqual([`${chainOf(e)} batch ${e.chain_seq}: HMAC does not match its events (edited, removed or inserted event)`]);
   });
 
-  it('should report a forged event in a chain of its own (no chain head)', async () => {
-    const report = await tampered((q) => q.query(
-      `INSERT INTO access_log_event SELECT (jsonb_populate_record(NULL::access_log_event, to_jsonb(e)
-         || jsonb_build_object('id', gen_random_uuid(), 'organisation_id', gen_random_uuid(), 'chain_seq', 1, 'batch_pos', 0, 'batch_size', 1))).*
-       FROM access_log_event e WHERE id = $1`,
-      [triple[0].id],
-    ));
-    expect(report.problems.join('\n')).toMatch(/belong to no chain/);
+  it('should report a forged event in a chain of its own: with a forged batch row (no chain head), or without one (no batch)', async () => {
+    const e = triple[0];
+    const org = randomUUID();
+    const forged = { organisation_id: org, chain_shard: e.chain_shard };
+    const entry = forgeEntry({ organisation_id: '$2::uuid', chain_seq: '1', batch_pos: '0' });
+    const withBatch = await tampered(async (q) => {
+      expect(await rows(q, entry, [e.id, org])).toBe(1);
+      expect(await rows(
+        q,
+        `INSERT INTO access_log_batch SELECT (jsonb_populate_record(NULL::access_log_batch, to_jsonb(b)
+           || jsonb_build_object('organisation_id', $2::uuid, 'chain_seq', 1, 'batch_size', 1))).*
+         FROM access_log_batch b JOIN access_log_entry e ON ${JOINED} WHERE e.id = $1`,
+        [e.id, org],
+      )).toBe(1);
+    });
+    expect(withBatch.problems).toEqual([`events of ${chainOf(forged)} belong to no chain (inserted)`]);
+
+    const withoutBatch = await tampered(async (q) => expect(await rows(q, entry, [e.id, org])).toBe(1));
+    expect(withoutBatch.problems).toEqual([orphans(forged, 1, 1)]);
   });
 
   it('should report the newest whole batch of a chain deleted', async () => {
     const head = await newestBatch();
-    const report = await tampered((q) => q.query('DELETE FROM access_log_event WHERE organisation_id = $1 AND chain_shard = $2 AND chain_seq = $3', [head.organisation_id, head.shard, head.seq]));
-    expect(report.problems.length).toBeGreaterThan(0);
-    expect(report.problems.join('\n')).toMatch(/newest batches removed|head/);
+    const report = await tampered((q) => deleteBatch(q, batchAt(head, head.seq)));
+    expect(report.problems).toEqual([
+      `${chainOf({ organisation_id: head.organisation_id, chain_shard: head.shard })}: ends at batch ${BigInt(head.seq) - 1n} but its head says ${head.seq} (newest batches removed)`,
+    ]);
   });
 
   it('should report a whole batch deleted from the middle of a chain', async () => {
     const head = await newestBatch();
-    const report = await tampered((q) => q.query('DELETE FROM access_log_event WHERE organisation_id = $1 AND chain_shard = $2 AND chain_seq = 1', [head.organisation_id, head.shard]));
-    expect(report.problems.join('\n')).toMatch(/missing \(removed\)/);
+    const report = await tampered((q) => deleteBatch(q, batchAt(head, 1)));
+    expect(report.problems).toEqual([`${chainOf({ organisation_id: head.organisation_id, chain_shard: head.shard })}: batches 1..1 are missing (removed)`]);
   });
 
-  it('should report two batches swapped in order', async () => {
+  it('should report two batches swapped in order (batch rows and entry rows alike)', async () => {
     const head = await newestBatch();
     const report = await tampered(async (q) => {
       const where = 'organisation_id = $1 AND chain_shard = $2';
-      await q.query(`UPDATE access_log_event SET chain_seq = -chain_seq WHERE ${where} AND chain_seq IN (1, 2)`, [head.organisation_id, head.shard]);
-      await q.query(`UPDATE access_log_event SET chain_seq = CASE chain_seq WHEN -1 THEN 2 ELSE 1 END WHERE ${where} AND chain_seq IN (-1, -2)`, [head.organisation_id, head.shard]);
+      // Through negative numbers: the batch table's primary key holds at every step.
+      for (const table of ['access_log_batch', 'access_log_entry']) {
+        expect(await rows(q, `UPDATE ${table} SET chain_seq = -chain_seq WHERE ${where} AND chain_seq IN (1, 2)`, [head.organisation_id, head.shard])).toBeGreaterThanOrEqual(2);
+        await q.query(`UPDATE ${table} SET chain_seq = CASE chain_seq WHEN -1 THEN 2 ELSE 1 END WHERE ${where} AND chain_seq IN (-1, -2)`, [head.organisation_id, head.shard]);
+      }
     });
-    expect(report.problems.length).toBeGreaterThan(0);
+    expect(report.problems).toContain(`${chainOf({ organisation_id: head.organisation_id, chain_shard: head.shard })} batch 1: does not follow the previous batch`);
+    expect(report.problems.join('\n')).not.toMatch(/without their batch|HMAC/);
   });
 
   describe('with checkpoints of the chain heads kept outside the database', () => {
     it('should not see a rewound chain without a checkpoint (the limit checkpoints close)', async () => {
-      const report = await tampered(rewind(await newestBatch()));
+      const head = await newestBatch();
+      const report = await tampered(rewind(head));
       expect(report.problems).toEqual([]);
     });
 
@@ -226,6 +421,10 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
 
   it('should be intact again after every case (each case restored)', async () => {
     expect((await verify()).problems).toEqual([]);
+    const [{ diff }] = await app.db.ds.query(`SELECT (SELECT count(*) FROM (SELECT * FROM access_log_batch EXCEPT SELECT * FROM tamper_snapshot_batch) x)
+      + (SELECT count(*) FROM (SELECT * FROM access_log_entry EXCEPT SELECT * FROM tamper_snapshot_entry) y)
+      + (SELECT count(*) FROM (SELECT * FROM access_log_chain EXCEPT SELECT * FROM tamper_snapshot_chain) z) AS diff`);
+    expect(Number(diff)).toBe(0);
   });
 
   it('should report no problem for requests whose events commit while it runs (a live server is not tampering)', async () => {
@@ -295,7 +494,7 @@ describe('access log: tamper evidence (SPEC §6, `npm run audit:verify`)', () =>
     });
 
     it('should exit 1 with a PROBLEM line after an event was edited, and 0 again once restored', async () => {
-      await app.db.ds.query(`UPDATE access_log_event SET granted_fields = array_remove(granted_fields, 'Person.bsn') WHERE id = $1`, [triple[0].id]);
+      expect(await rows(app.db.ds, DROP_BSN, [triple[0].id])).toBe(1);
       try {
         const { code, stdout } = await verifyScript();
         expect(code).toBe(1);

@@ -10,11 +10,12 @@ export interface LoggedEvent extends Omit<AccessLogEventInput, 'occurred_at'> {
   chain_seq: string;
   batch_pos: number;
   batch_size: number;
-  /** The partition the row is stored in. */
+  /** The partition of access_log_entry the event's row is stored in. */
   partition: string;
 }
 
-const SELECT = `SELECT e.*, e.chain_seq::text AS chain_seq, e.tableoid::regclass::text AS partition FROM access_log_event e`;
+const SELECT = `SELECT e.*, e.chain_seq::text AS chain_seq, x.tableoid::regclass::text AS partition FROM access_log_event e
+    JOIN access_log_entry x ON x.id = e.id AND x.organisation_id = e.organisation_id AND x.occurred_at = e.occurred_at`;
 
 /** The request id of a response (the `x-request-id` header, which every event of the request carries). */
 export function requestIdOf(res: GqlResult): string {
@@ -26,7 +27,14 @@ export function requestIdOf(res: GqlResult): string {
 /** The events of one request, ordered by dossier and action. */
 export async function eventsOf(ds: DataSource, requestIdOrResponse: string | GqlResult): Promise<LoggedEvent[]> {
   const requestId = typeof requestIdOrResponse === 'string' ? requestIdOrResponse : requestIdOf(requestIdOrResponse);
-  return ds.query(`${SELECT} WHERE e.request_id = $1 ORDER BY e.dossier_id NULLS FIRST, e.action, e.batch_pos`, [requestId]);
+  // Through the request's batch row: the view finds an event's request per event, so filtering
+  // it on request_id would look up every event's batch first.
+  return ds.query(
+    `${SELECT} WHERE (e.organisation_id, e.chain_shard, e.chain_seq, e.occurred_at) IN
+       (SELECT organisation_id, chain_shard, chain_seq, occurred_at FROM access_log_batch WHERE request_id = $1)
+     ORDER BY e.dossier_id NULLS FIRST, e.action, e.batch_pos`,
+    [requestId],
+  );
 }
 
 /** Every event about a dossier, oldest first. */

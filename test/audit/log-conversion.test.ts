@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { AccessLogEventInput, appendEvents } from '../../src/audit/access-log';
+import { verifyAccessLog } from '../../src/audit/verify';
+import { anOrganisation } from '../support/builders';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TEST_AUDIT_KEY } from '../support/test-app';
+
+/**
+ * Migration 1764000005000 moves the log from one wide row per event to a batch row per request
+ * and a narrow row per event. A log is evidence: the move must keep every event exactly as it
+ * was, the chain verifiable, and refuse — not smooth over — a log that was tampered with.
+ */
+describe('access log: converting the wide event table into batches and events (migration 1764000005000)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  const ALL = 'SELECT * FROM access_log_event ORDER BY id';
+  /** Verifies with today's code, which reads the converted tables (so only after the migration). */
+  const verify = async () => {
+    const q = db.ds.createQueryRunner();
+    try {
+      return await verifyAccessLog(q, TEST_AUDIT_KEY);
+    } finally {
+      await q.release();
+    }
+  };
+
+  /** A request's events as the application would append them: several shapes, two organisations, other months. */
+  async function appendRequests(): Promise<void> {
+    for (const org of [(await anOrganisation(db.ds)).id, (await anOrganisation(db.ds)).id]) {
+      const when = [new Date(), new Date(Date.now() - 40 * 86400_000), new Date(Date.UTC(2001, 4, 1))];
+      for (const at of when) {
+        const requestId = randomUUID();
+        const base = (fields: Partial<AccessLogEventInput> = {}): AccessLogEventInput => ({
+          organisation_id: org, occurred_at: at.toISOString(), actor_sub: `staff-${requestId.slice(0, 4)}`, actor_role: 'care_worker',
+          relationship: 'care_worker', actor_person_id: null, client_app: 'portal', action: 'READ', dossier_id: randomUUID(), subject_person_id: randomUUID(),
+          granted_fields: ['Dossier.status', 'Person.bsn', 'Person.firstName'], denied_fields: [], pseudonymised_fields: [], outcome: 'GRANTED',
+          check_authorisation: true, check_care_relationship: true, check_consent: false, check_emergency: false, purpose: 'TREAT', legal_basis_ref: null,
+          request_id: requestId, operation_name: 'Caseload', source_address: '10.0.0.7', ...fields,
+        });
+        await appendEvents(db.ds, TEST_AUDIT_KEY, [
+          base(), base(), base({ granted_fields: [], denied_fields: ['Person.bsn'], outcome: 'DENIED', check_authorisation: false, check_care_relationship: false, relationship: 'none' }),
+          base(), base({ action: 'UPDATE', granted_fields: ['Person.phone'], legal_basis_ref: randomUUID() }), base({ dossier_id: null, subject_person_id: null, action: 'SEARCH' }),
+        ]);
+      }
+    }
+  }
+
+  it('should keep every event exactly as it was, the log verifiable, and turn back into the wide table on rollback', async () => {
+    await db.ds.undoLastMigration({ transaction: 'all' });
+    await appendRequests();
+    const wide = await db.ds.query(ALL);
+    expect(wide).toHaveLength(36);
+
+    await db.ds.runMigrations({ transaction: 'all' });
+    expect(await db.ds.query(ALL)).toEqual(wide);
+    const [{ batches, entries }] = await db.ds.query('SELECT (SELECT count(*)::int FROM access_log_batch) AS batches, (SELECT count(*)::int FROM access_log_entry) AS entries');
+    expect({ batches, entries }).toEqual({ batches: 6, entries: 36 });
+    // Four shapes per request (read, denied, update, search): the repeated reads share one.
+    const shapes = await db.ds.query('SELECT DISTINCT cardinality(shape_action) AS n FROM access_log_batch');
+    expect(shapes).toEqual([{ n: 4 }]);
+    const report = await verify();
+    expect(report).toMatchObject({ problems: [], batches: 6, events: 36 });
+    // New events chain on from the converted heads.
+    await appendRequests();
+    expect((await verify()).problems).toEqual([]);
+
+    const all = await db.ds.query(ALL);
+    await db.ds.undoLastMigration({ transaction: 'all' });
+    expect(await db.ds.query(ALL)).toEqual(all);
+    await db.ds.runMigrations({ transaction: 'all' });
+    expect(await db.ds.query(ALL)).toEqual(all);
+  });
+
+  it('should refuse to convert a log whose events of one batch disagree about their request (tampered), and leave it as it was', async () => {
+    await db.ds.undoLastMigration({ transaction: 'all' });
+    const [victim] = await db.ds.query('SELECT id FROM access_log_event WHERE batch_pos = 1 LIMIT 1');
+    await db.ds.query(`UPDATE access_log_event SET actor_sub = 'someone-else' WHERE id = $1`, [victim.id]);
+    const wide = await db.ds.query(ALL);
+    await expect(db.ds.runMigrations({ transaction: 'all' })).rejects.toThrow(/duplicate key value/);
+    expect(await db.ds.showMigrations()).toBe(true);
+    expect(await db.ds.query(ALL)).toEqual(wide);
+  });
+});
