@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccessLogEventInput, batchFrom, batchMac, batchOf, DecisionRecord, EventBatch, eventsMac } from '../../src/audit/access-log';
+import { batchFrom, batchMac, batchOf, DecisionRecord, eventsMac, eventsOfBatch as eventsOf } from '../../src/audit/access-log';
 import type { AuthenticatedViewer } from '../../src/auth/viewer';
 import { StaffRole } from '../../src/entities/enums';
 import type { Grant } from '../../src/permissions/decide';
@@ -22,9 +22,6 @@ function aRecord(fields: Partial<Omit<DecisionRecord, 'granted' | 'denied' | 'ps
   };
 }
 
-/** The events a batch stands for, one by one: what `audit:verify` reads back through the view. */
-const eventsOf = (b: EventBatch): AccessLogEventInput[] =>
-  b.shapeOf.map((n, i) => ({ ...b.request, ...b.shapes[n], dossier_id: b.dossierIds[i], subject_person_id: b.subjectIds[i] }));
 
 const meta = (operationName: string | null = 'Caseload') => ({ requestId: randomUUID(), operationName, sourceAddress: '10.1.2.3' });
 
@@ -85,7 +82,16 @@ describe('access log: a request’s batch of events (SPEC §6)', () => {
       }
     });
 
-    it('should change when any one event changes (its dossier, or its place in the batch)', () => {
+    it('should still equal it when a value of the request looks like the markers that cut a shape’s text', () => {
+    const batch = batchFrom([aRecord(), aRecord()], { ...careWorker, clientApp: '\u0000dossier' }, { ...meta(), operationName: '"\u0000dossier","\u0000subject"' })!;
+    // Two neighbouring values exactly like the markers: the shape's text no longer cuts in two.
+    const tricky = { ...batch, request: { ...batch.request, actor_sub: '\u0000dossier', actor_role: '\u0000subject' } };
+    for (const b of [batch, tricky]) {
+      expect(batchMac(KEY, b).equals(eventsMac(KEY, eventsOf(b)))).toBe(true);
+    }
+  });
+
+  it('should change when any one event changes (its dossier, or its place in the batch)', () => {
       const batch = batchFrom([aRecord(), aRecord(), aRecord({ denied: ['Person.bsn'] })], careWorker, meta())!;
       const mac = batchMac(KEY, batch);
       expect(batchMac(KEY, { ...batch, dossierIds: [batch.dossierIds[0], randomUUID(), batch.dossierIds[2]] }).equals(mac)).toBe(false);
