@@ -47,10 +47,6 @@ interface GrantRow {
  */
 export class AccessService {
   private readonly grantsByDossier = new Map<string, Grant[]>();
-  /** One array per distinct set of relationships in this request, so dossiers related alike share their decisions. */
-  private readonly internedGrants = new Map<string, Grant[]>();
-  /** Field outcomes per set of relationships, path and person facts (see `decide`). Per request only, like everything here. */
-  private readonly outcomes = new Map<readonly Grant[], Map<string, Outcome[]>>();
   private readonly keys = new Map<string, Buffer>();
   private readonly grantLoader: DataLoader<string, Grant[]>;
   /** Decisions per (dossier, action): what the access log records for this request. */
@@ -124,11 +120,6 @@ export class AccessService {
       let grants = byDossier.get(id)!;
       // An assignment wins over break-the-glass: emergency is only logged when it was needed.
       if (grants.length > 1 && grants.some((g) => g.relationship !== 'emergency')) grants = grants.filter((g) => g.relationship !== 'emergency');
-      // Everything a field decision reads of a grant is in its signature, so equal signatures decide alike.
-      const signature = grants.map((g) => `${g.relationship}\u0001${g.basisId ?? ''}\u0001${g.categories?.join(',') ?? ''}\u0001${g.expiresAt?.getTime() ?? ''}`).join('\u0002');
-      const same = this.internedGrants.get(signature);
-      if (same) grants = same;
-      else this.internedGrants.set(signature, grants);
       this.grantsByDossier.set(id, grants);
       return grants;
     });
@@ -250,7 +241,7 @@ export class AccessService {
    * Synchronous — relationships were loaded when the dossier was admitted — and recorded.
    */
   readField(dossierId: string, category: Category, path: string, target: Target): Outcome {
-    const outcome = this.decide(this.grantsLoaded(dossierId), category, path, target);
+    const outcome = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
     const d = category === Category.ACCESS_LOG ? this.record(dossierId, 'LOG_READ') : this.readRecord(dossierId);
     (outcome === 'GRANTED' ? d.granted : outcome === 'PSEUDONYMISED' ? d.pseudonymised : d.denied).add(path);
     return outcome;
@@ -266,28 +257,6 @@ export class AccessService {
     const d = this.record(dossierId, 'EXPORT');
     (outcome === 'GRANTED' ? d.granted : d.denied).add(path);
     return outcome === 'GRANTED';
-  }
-
-  /**
-   * `decideRead`, remembered within the request: its outcome depends only on the relationships,
-   * the field (`path` fixes type, field and category), the viewer (fixed per request) and, for a
-   * person, five facts — so a list of 200 dossiers related alike is decided once per field and
-   * kind of person, not 200 times. Rows with facts of their own (hidden entries, work notes'
-   * authors, rights requests' requesters) are decided every time.
-   */
-  private decide(grants: readonly Grant[], category: Category, path: string, target: Target): Outcome {
-    if (target.hiddenFrom !== undefined || target.authorId !== undefined || target.requesterIds !== undefined) {
-      return decideRead(grants, category, target, this.facts, this.narrowing);
-    }
-    const p = target.person;
-    const slot = p
-      ? 1 + (p.isSubject ? 1 : 0) + (p.viaFamily ? 2 : 0) + (p.minor ? 4 : 0) + (p.addressConfidential ? 8 : 0) + (p.id === this.facts.personId ? 16 : 0)
-      : 0;
-    let byPath = this.outcomes.get(grants);
-    if (!byPath) this.outcomes.set(grants, (byPath = new Map()));
-    let slots = byPath.get(path);
-    if (!slots) byPath.set(path, (slots = []));
-    return (slots[slot] ??= decideRead(grants, category, target, this.facts, this.narrowing));
   }
 
   /** The READ record of a dossier on the per-field hot path: no map key to build per field. */
