@@ -1,6 +1,6 @@
 /**
  * `npm run bench:instructions`: the cost of authorisation as *instructions* executed by the API
- * process per request, counted by valgrind's callgrind — repeatable to about 1 % whatever else
+ * process per request, counted by valgrind's callgrind — repeatable to about 2 % whatever else
  * the machine is doing, unlike the wall time of `bench:authz` on a shared machine.
  *
  * For each variant and list size, the caseload query runs in a worker (instructions-worker.ts)
