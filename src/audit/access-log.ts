@@ -182,6 +182,29 @@ function recordKey(r: DecisionRecord): string {
   return key;
 }
 
+/** An empty batch of a request, with the two steps that fill it: numbering a shape (equal shapes once) and adding an event. */
+function newBatch(request: RequestFacts) {
+  const batch: EventBatch = { request, shapes: [], dossierIds: [], subjectIds: [], shapeOf: [] };
+  const byShape = new Map<string, number>();
+  return {
+    batch,
+    shapeNumber(shape: EventShape): number {
+      const key = JSON.stringify(SHAPE_FIELDS.map((f) => shape[f]));
+      let n = byShape.get(key);
+      if (n === undefined) {
+        n = batch.shapes.push(shape) - 1;
+        byShape.set(key, n);
+      }
+      return n;
+    },
+    add(dossierId: string | null, subjectId: string | null, shape: number): void {
+      batch.dossierIds.push(dossierId);
+      batch.subjectIds.push(subjectId);
+      batch.shapeOf.push(shape);
+    },
+  };
+}
+
 /**
  * The batch of a request's events: one per (dossier, action) not yet written, each with its
  * shape. Records decided alike share a shape, found by a key over their unsorted decisions, so a
@@ -189,43 +212,28 @@ function recordKey(r: DecisionRecord): string {
  */
 export function batchFrom(records: Iterable<DecisionRecord>, viewer: Viewer, meta: RequestMeta, now = new Date()): EventBatch | null {
   if (viewer.kind === 'anonymous') return null;
-  const batch: EventBatch = {
-    request: {
-      organisation_id: viewer.organisationId,
-      occurred_at: now.toISOString(),
-      actor_sub: viewer.sub,
-      actor_role: viewer.kind === 'staff' ? viewer.role : viewer.kind,
-      actor_person_id: viewer.kind === 'client' ? viewer.personId : null,
-      client_app: viewer.clientApp,
-      request_id: meta.requestId,
-      operation_name: clip(meta.operationName, 200),
-      source_address: clip(meta.sourceAddress, 64),
-    },
-    shapes: [],
-    dossierIds: [],
-    subjectIds: [],
-    shapeOf: [],
-  };
+  const { batch, shapeNumber, add } = newBatch({
+    organisation_id: viewer.organisationId,
+    occurred_at: now.toISOString(),
+    actor_sub: viewer.sub,
+    actor_role: viewer.kind === 'staff' ? viewer.role : viewer.kind,
+    actor_person_id: viewer.kind === 'client' ? viewer.personId : null,
+    client_app: viewer.clientApp,
+    request_id: meta.requestId,
+    operation_name: clip(meta.operationName, 200),
+    source_address: clip(meta.sourceAddress, 64),
+  });
   const byRecord = new Map<string, number>();
-  const byShape = new Map<string, number>();
   for (const r of records) {
     if (r.flushed) continue;
     const key = recordKey(r);
     let n = byRecord.get(key);
     if (n === undefined) {
       // Records decided alike but met in another order still share one shape.
-      const shape = shapeOf(r, viewer);
-      const shapeKey = JSON.stringify(SHAPE_FIELDS.map((f) => shape[f]));
-      n = byShape.get(shapeKey);
-      if (n === undefined) {
-        n = batch.shapes.push(shape) - 1;
-        byShape.set(shapeKey, n);
-      }
+      n = shapeNumber(shapeOf(r, viewer));
       byRecord.set(key, n);
     }
-    batch.dossierIds.push(r.dossierId);
-    batch.subjectIds.push(r.subjectId);
-    batch.shapeOf.push(n);
+    add(r.dossierId, r.subjectId, n);
   }
   return batch.shapeOf.length ? batch : null;
 }
@@ -236,20 +244,8 @@ export function batchOf(events: readonly AccessLogEventInput[]): EventBatch {
   if (!e0 || events.some((e) => REQUEST_FIELDS.some((f) => e[f] !== e0[f]))) {
     throw new Error('an access-log batch is the events of one request');
   }
-  const batch: EventBatch = { request: Object.fromEntries(REQUEST_FIELDS.map((f) => [f, e0[f]])) as unknown as RequestFacts, shapes: [], dossierIds: [], subjectIds: [], shapeOf: [] };
-  const byShape = new Map<string, number>();
-  for (const e of events) {
-    const shape = Object.fromEntries(SHAPE_FIELDS.map((f) => [f, e[f]])) as unknown as EventShape;
-    const shapeKey = JSON.stringify(SHAPE_FIELDS.map((f) => shape[f]));
-    let n = byShape.get(shapeKey);
-    if (n === undefined) {
-      n = batch.shapes.push(shape) - 1;
-      byShape.set(shapeKey, n);
-    }
-    batch.dossierIds.push(e.dossier_id);
-    batch.subjectIds.push(e.subject_person_id);
-    batch.shapeOf.push(n);
-  }
+  const { batch, shapeNumber, add } = newBatch(Object.fromEntries(REQUEST_FIELDS.map((f) => [f, e0[f]])) as unknown as RequestFacts);
+  for (const e of events) add(e.dossier_id, e.subject_person_id, shapeNumber(Object.fromEntries(SHAPE_FIELDS.map((f) => [f, e[f]])) as unknown as EventShape));
   return batch;
 }
 
