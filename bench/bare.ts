@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
+import { AccessLogWriter } from '../src/audit/access-log-writer';
 import type { AuthenticatedViewer } from '../src/auth/viewer';
 import type { Context } from '../src/context';
 import { createLoaders } from '../src/services/loaders';
@@ -23,7 +24,10 @@ class BareAccess {
     return this.loaders.dossier.load(id);
   }
   visibleDossiers() {
-    return { ids: 'SELECT id FROM dossier WHERE organisation_id = $1', grantsOf: () => 'NULL::json AS kluis_grants', params: [this.viewer.organisationId] };
+    return {
+      list: (page: (visibleIds: string) => string) => `WITH page AS (${page('SELECT id FROM dossier WHERE organisation_id = $1')}) SELECT page.*, NULL::json AS kluis_grants FROM page`,
+      params: [this.viewer.organisationId],
+    };
   }
   async admit() {}
   hiddenGroup() {
@@ -38,7 +42,8 @@ export function bareContext(ds: DataSource, viewer: AuthenticatedViewer, request
   const loaders = createLoaders(ds.manager, viewer.organisationId);
   return {
     requestId, viewer, ds, loaders, access: new BareAccess(viewer, loaders) as unknown as Context['access'], log: pino({ level: 'silent' }),
-    audit: { key: Buffer.alloc(32), meta: { requestId, operationName: null, sourceAddress: null } },
+    // A writer nothing calls: the bare build has no log plugin.
+    audit: { log: new AccessLogWriter(ds, Buffer.alloc(32)), meta: { requestId, operationName: null, sourceAddress: null } },
   };
 }
 

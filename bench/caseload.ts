@@ -7,7 +7,8 @@
 import { DocumentNode, execute, parse } from 'graphql';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { appendBatch, batchFrom } from '../src/audit/access-log';
+import { batchFrom } from '../src/audit/access-log';
+import { AccessLogWriter } from '../src/audit/access-log-writer';
 import type { AuthenticatedViewer } from '../src/auth/viewer';
 import { createContext } from '../src/context';
 import { statementCount } from '../src/db/data-source';
@@ -48,7 +49,7 @@ export async function caseloadRunner(ds: DataSource): Promise<(variant: Variant,
   };
   const schemas = { bare: buildDeclaredSchema(), authorised: buildKluisSchema() };
   const log = pino({ level: 'silent' });
-  const key = Buffer.alloc(32, 1);
+  const accessLog = new AccessLogWriter(ds, Buffer.alloc(32, 1));
   let seq = 0;
 
   return async (variant, n) => {
@@ -57,7 +58,7 @@ export async function caseloadRunner(ds: DataSource): Promise<(variant: Variant,
     const requestId = `bench-${(seq += 1)}`;
     const before = statementCount(ds);
     const started = process.hrtime.bigint();
-    const ctx = variant === 'bare' ? bareContext(ds, viewer, requestId) : createContext(ds, viewer, { requestId, operationName: 'bench', sourceAddress: null }, log, key);
+    const ctx = variant === 'bare' ? bareContext(ds, viewer, requestId) : createContext(ds, viewer, { requestId, operationName: 'bench', sourceAddress: null }, log, accessLog);
     const result = await execute({ schema: variant === 'bare' ? schemas.bare : schemas.authorised, document: documents.get(n)!, contextValue: ctx });
     if (result.errors?.length) throw new Error(`${variant}: ${result.errors[0].message}`);
     const listed = Object.values(result.data ?? {}).reduce((k: number, c) => k + (c as { edges: unknown[] }).edges.length, 0);
@@ -69,7 +70,7 @@ export async function caseloadRunner(ds: DataSource): Promise<(variant: Variant,
       const t = process.hrtime.bigint();
       const batch = batchFrom(ctx.access.decisions.values(), viewer, ctx.audit.meta)!;
       buildMs = Number(process.hrtime.bigint() - t) / 1e6;
-      await appendBatch(ds, key, batch);
+      await accessLog.append(batch);
       logMs = Number(process.hrtime.bigint() - t) / 1e6;
     }
     return { ms: Number(process.hrtime.bigint() - started) / 1e6, logMs, buildMs, statements: statementCount(ds) - before };

@@ -11,6 +11,7 @@ import type { TokenVerifier } from './auth/token-verifier';
 import { Context, createContext } from './context';
 import { ErrorCode } from './errors/errors';
 import { accessLogPlugin } from './audit/access-log.plugin';
+import { AccessLogWriter } from './audit/access-log-writer';
 import { CLIENT_CODES, createErrorFormatter, loggableError } from './errors/format-error';
 import { authenticate, viewerOfResponse } from './http/authenticate';
 import { operationAllowlist, OperationAllowlist } from './http/operation-allowlist';
@@ -54,6 +55,8 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
   const metrics = metricsOptions ? new KluisMetrics({ processMetrics: metricsOptions.processMetrics }) : undefined;
   metrics?.watchPool(ds);
   const armor = armorProtection(production);
+  // One writer per app: requests of this process that finish together share a log commit.
+  const accessLog = new AccessLogWriter(ds, auditKey);
   const apollo = new ApolloServer<Context>({
     schema,
     // One operation per request: an array of operations is refused (batching would multiply every limit).
@@ -154,7 +157,7 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
         const viewer = viewerOfResponse(res);
         const requestId = res.locals.requestId as string;
         const operationName = typeof req.body?.operationName === 'string' ? req.body.operationName : null;
-        const ctx = createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), auditKey);
+        const ctx = createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), accessLog);
         metrics?.attach(ctx, res);
         return ctx;
       },

@@ -1,14 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import { ErrorCode } from '../errors/errors';
-import { appendBatch, batchFrom } from './access-log';
+import { batchFrom } from './access-log';
 import { partnerDisclosures } from './partner-disclosures';
 import { timeLogWrite } from '../dx/metrics';
 
 /**
- * The choke point that writes a request's access-log events: once, in one statement, after
+ * The choke point that writes a request's access-log events: once, as one batch, after
  * execution and before a single byte of the response is sent (Apollo awaits
- * `willSendResponse`). Fail-closed (SPEC §6): if the events cannot be committed, the whole
+ * `willSendResponse`); the app's `AccessLogWriter` commits it, alone or with the batches of
+ * requests finishing at the same time. Fail-closed (SPEC §6): if the events cannot be committed, the whole
  * result — every value in it — is replaced by ACCESS_LOG_UNAVAILABLE.
  */
 export function accessLogPlugin(): ApolloServerPlugin<Context> {
@@ -27,7 +28,7 @@ export function accessLogPlugin(): ApolloServerPlugin<Context> {
           const batch = batchFrom(records, contextValue.viewer, contextValue.audit.meta);
           if (!batch) return;
           try {
-            await timeLogWrite(contextValue, 'read', () => appendBatch(contextValue.ds, contextValue.audit.key, batch, partnerDisclosures(records, contextValue.viewer)));
+            await timeLogWrite(contextValue, 'read', () => contextValue.audit.log.append(batch, partnerDisclosures(records, contextValue.viewer)));
             for (const r of records) r.flushed = true;
           } catch (err) {
             contextValue.log.error({ err: { name: (err as Error)?.name, sqlState: (err as { code?: string })?.code } }, 'access log write failed; response withheld');

@@ -257,24 +257,46 @@ export interface Queryable {
 export const APPEND_FUNCTION =
   'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], integer[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
 
+/** A batch and its HMAC: what the database is given to append. */
+export interface SealedBatch {
+  batch: EventBatch;
+  mac: Buffer;
+}
+
+/** Seals a batch with the log's key (`batchMac`). */
+export function seal(key: Buffer, batch: EventBatch): SealedBatch {
+  return { batch, mac: batchMac(key, batch) };
+}
+
+/** The casts of the append function's parameters, in order (arrays need theirs spelled out). */
+const APPEND_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::uuid[]', '::uuid[]', '::integer[]',
+  '::text[]', '::text[]', '::text[]', '::text[]', '::text[]', '::text[]', '::boolean[]', '::boolean[]', '::boolean[]', '::boolean[]', '::text[]', '::text[]'];
+
+/** One call of the append function, its parameters numbered from `$offset + 1`. */
+function appendCall(offset: number): string {
+  return `kluis_append_access_log(${APPEND_CASTS.map((cast, i) => `$${offset + i + 1}${cast}`).join(', ')})`;
+}
+
+/** The append function's parameters for one batch and its HMAC, on chain `shard` of its organisation. */
+function appendParams({ batch, mac }: SealedBatch, shard: number): unknown[] {
+  const r = batch.request;
+  return [
+    r.organisation_id, shard, mac, r.occurred_at, r.actor_sub, r.actor_role, r.actor_person_id,
+    r.client_app, r.request_id, r.operation_name, r.source_address, batch.dossierIds, batch.subjectIds, batch.shapeOf.map((n) => n + 1),
+    // Field lists travel comma-joined (paths never contain commas).
+    ...SHAPE_FIELDS.map((f) => batch.shapes.map((s) => (Array.isArray(s[f]) ? (s[f] as string[]).join(',') : s[f]))),
+  ];
+}
+
 /**
  * Appends a request's events in one statement (SPEC §6: one round trip per request, whatever
  * the number of fields or dossiers). The batch is HMAC'd here and chained by the database,
  * which stores the request's facts and shapes once and a narrow row per event.
  */
 export async function appendBatch(db: Queryable, key: Buffer, batch: EventBatch, disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
-  const r = batch.request;
-  const params: unknown[] = [
-    r.organisation_id, randomInt(CHAIN_SHARDS), batchMac(key, batch), r.occurred_at, r.actor_sub, r.actor_role, r.actor_person_id,
-    r.client_app, r.request_id, r.operation_name, r.source_address, batch.dossierIds, batch.subjectIds, batch.shapeOf.map((n) => n + 1),
-    // Field lists travel comma-joined (paths never contain commas).
-    ...SHAPE_FIELDS.map((f) => batch.shapes.map((s) => (Array.isArray(s[f]) ? (s[f] as string[]).join(',') : s[f]))),
-  ];
-  const append = `SELECT kluis_append_access_log($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid[], $13::uuid[], $14::integer[],
-       $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::boolean[], $22::boolean[], $23::boolean[],
-       $24::boolean[], $25::text[], $26::text[])`;
+  const params = appendParams(seal(key, batch), randomInt(CHAIN_SHARDS));
   if (!disclosures.length) {
-    await db.query(append, params);
+    await db.query(`SELECT ${appendCall(0)}`, params);
     return;
   }
   // A partner's read: its disclosure records, and the use of a SINGLE_EXCHANGE consent, commit in
@@ -292,9 +314,31 @@ export async function appendBatch(db: Queryable, key: Buffer, batch: EventBatch,
      ), used AS (
        UPDATE consent SET consumed_at = $4 WHERE id IN (SELECT consent_id FROM disclosed) AND scope = 'SINGLE_EXCHANGE' AND consumed_at IS NULL
      )
-     ${append}`,
+     SELECT ${appendCall(0)}`,
     params,
   );
+}
+
+/**
+ * Appends the batches of several requests in one statement, and so one commit: the group
+ * commit of `AccessLogWriter`. Each batch keeps its own HMAC and chain position; all commit or
+ * none does. Batches of one organisation go on one chain shard and organisations are taken in
+ * a fixed order, so two such statements running at once lock chain heads in the same order and
+ * cannot deadlock each other.
+ */
+export async function appendBatches(db: Queryable, batches: readonly SealedBatch[]): Promise<void> {
+  const orgOf = (s: SealedBatch) => s.batch.request.organisation_id;
+  const sorted = [...batches].sort((a, b) => (orgOf(a) < orgOf(b) ? -1 : orgOf(a) > orgOf(b) ? 1 : 0));
+  const shards = new Map<string, number>();
+  const params: unknown[] = [];
+  const calls: string[] = [];
+  for (const sealed of sorted) {
+    let shard = shards.get(orgOf(sealed));
+    if (shard === undefined) shards.set(orgOf(sealed), (shard = randomInt(CHAIN_SHARDS)));
+    calls.push(appendCall(params.length));
+    params.push(...appendParams(sealed, shard));
+  }
+  await db.query(`SELECT ${calls.join(', ')}`, params);
 }
 
 /** Appends events built one by one (the retention purge, tests): `appendBatch` of their batch. */

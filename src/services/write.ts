@@ -17,7 +17,7 @@ export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) =
       const pending = ctx.access.takePendingWrites();
       try {
         const batch = batchFrom(pending, ctx.viewer, ctx.audit.meta);
-        if (batch) await timeLogWrite(ctx, 'write', () => appendBatch(em, ctx.audit.key, batch));
+        if (batch) await timeLogWrite(ctx, 'write', () => appendBatch(em, ctx.audit.log.key, batch));
       } catch (err) {
         // The change is rolled back with it, and the client is told why (SPEC §6).
         ctx.log.error({ err: { name: (err as Error)?.name, sqlState: (err as { code?: string })?.code } }, 'access log write failed; write rolled back');
