@@ -21,6 +21,22 @@ import { PERSON_SCOPE, PersonScope } from './scoped';
 const GRANTS_COLUMN = 'kluis_grants';
 const NARROWING_COLUMN = 'kluis_narrowing';
 
+/**
+ * A statement giving each dossier row of `page` with its relationship rows (`rows`, bound as `g`,
+ * which `page` may use) as JSON and the organisation's narrowing of the policy. The relationship
+ * rows are computed once and only the page's aggregated: evaluated per row instead, the
+ * relationship joins ran twice per dossier of a caseload page (2.3 ms of PostgreSQL time
+ * against 0.6 ms for 50 dossiers).
+ */
+function withGrants(rows: string, page: string, orgParam: string): string {
+  return `WITH g AS MATERIALIZED (${rows || 'SELECT NULL::uuid AS dossier_id WHERE false'}),
+    page AS (${page}),
+    page_grants AS (SELECT g.dossier_id, json_agg(g) AS grants FROM g WHERE g.dossier_id IN (SELECT id FROM page) GROUP BY g.dossier_id)
+    SELECT page.*, page_grants.grants AS ${GRANTS_COLUMN},
+      (SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}
+    FROM page LEFT JOIN page_grants ON page_grants.dossier_id = page.id`;
+}
+
 /** A relationship row as `json_agg` renders it: timestamps as ISO text, bytea as `\\x…` hex. */
 type JsonGrantRow = Omit<GrantRow, 'expires_at' | 'pseudonym_key'> & { expires_at: string | null; pseudonym_key: string | null };
 
@@ -77,12 +93,19 @@ export class AccessService {
    */
   private async loadGrants(ids: readonly string[]): Promise<Grant[][]> {
     const viewer = this.authenticated();
-    const visible = this.visibleDossiers();
-    const params = [...visible.params, [...ids], viewer.organisationId];
+    const { sql, params } = grantSql(viewer, this.today);
+    // One id (a dossier page) is compared as one value, not as an array: for `= ANY(array)`
+    // PostgreSQL's generic plan assumes ten ids, looks dearer than planning for the actual one,
+    // and so the prepared statement was planned anew at every execution (~1 ms for a parent's
+    // relationships, against 0.1 ms to run the cached plan).
+    const one = ids.length === 1;
+    params.push(one ? ids[0] : [...ids], viewer.organisationId);
     const org = `$${params.length}`;
+    const isListed = (column: string) => (one ? `${column} = $${params.length - 1}::uuid` : `${column} = ANY($${params.length - 1}::uuid[])`);
     const raw = await preparedQuery<Record<string, unknown>>(
       this.ds,
-      `SELECT d.*, ${visible.grantsOf('d.id', org)} FROM dossier d WHERE d.id = ANY($${params.length - 1}::uuid[]) AND d.organisation_id = ${org}`,
+      // The relationship rows filtered to these ids: PostgreSQL pushes the filter into every branch.
+      withGrants(sql && `SELECT * FROM (${sql}) r WHERE ${isListed('r.dossier_id')}`, `SELECT d.* FROM dossier d WHERE ${isListed('d.id')} AND d.organisation_id = ${org}`, org),
       params,
     );
     const found = new Set<string>();
@@ -95,7 +118,7 @@ export class AccessService {
     return this.grantsOfRaw(ids, raw);
   }
 
-  /** The relationship rows of `visibleDossiers().grantsOf` columns, kept for this request. */
+  /** The relationship rows of `withGrants` columns, kept for this request. */
   private grantsOfRaw(ids: readonly string[], raw: readonly Record<string, unknown>[]): Grant[][] {
     const rows: GrantRow[] = [];
     for (const r of raw) {
@@ -184,25 +207,17 @@ export class AccessService {
   }
 
   /**
-   * SQL for listing: `ids` selects the ids of every dossier the viewer may list (a subquery), and
-   * `grantsOf(idExpr)` the relationship rows of one listed dossier as JSON plus the organisation's
-   * narrowing — so a page and its relationships come back in one statement, from the same SQL
-   * that answers single-dossier lookups (a list and a dossier can never disagree).
+   * For listing, with the relationship SQL that answers single-dossier lookups too (a list and a
+   * dossier can never disagree): `list(page)` is one statement giving each row of a page of
+   * dossiers — `page(visibleIds)` filters by the subquery `visibleIds` — with its relationships.
    */
-  visibleDossiers(): { ids: string; grantsOf(idExpr: string, orgParam: string): string; params: unknown[] } {
+  visibleDossiers(): { list(page: (visibleIds: string) => string, orgParam: string): string; params: unknown[] } {
     const { sql, params } = grantSql(this.authenticated(), this.today);
-    if (!sql) return { ids: 'SELECT NULL::uuid WHERE false', grantsOf: () => `NULL::json AS ${GRANTS_COLUMN}, NULL::jsonb AS ${NARROWING_COLUMN}`, params };
-    return {
-      ids: `SELECT dossier_id FROM (${sql}) g`,
-      grantsOf: (idExpr, orgParam) =>
-        `(SELECT json_agg(g) FROM (${sql}) g WHERE g.dossier_id = ${idExpr}) AS ${GRANTS_COLUMN}, ` +
-        `(SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}`,
-      params,
-    };
+    return { list: (page, orgParam) => withGrants(sql, page('SELECT dossier_id FROM g'), orgParam), params };
   }
 
   /**
-   * Admits the dossiers of a list page. With the page's raw rows from `visibleDossiers().grantsOf`
+   * Admits the dossiers of a list page. With the page's raw rows from `visibleDossiers().list`
    * their relationships are taken from there (no further statement); otherwise loaded in one batch.
    */
   async admit(dossiers: Dossier[], raw?: readonly Record<string, unknown>[]): Promise<void> {

@@ -31,7 +31,7 @@ export async function listDossiers(ctx: Context, page: PageArgs): Promise<Connec
   const params = [...visible.params];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
   const org = p((ctx.viewer as { organisationId: string }).organisationId);
-  let where = `d.organisation_id = ${org} AND d.id IN (${visible.ids})`;
+  let where = `d.organisation_id = ${org}`;
   if (page.after) {
     const [createdAt, id] = decodeCursor(page.after, 2);
     where += ` AND (d.created_at, d.id) < (${p(createdAt)}, ${p(id)})`;
@@ -40,8 +40,10 @@ export async function listDossiers(ctx: Context, page: PageArgs): Promise<Connec
   // subquery costs more to plan than to run.
   const raw = await preparedQuery<Record<string, unknown>>(
     ctx.ds,
-    `WITH page AS (SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)})
-     SELECT page.*, ${visible.grantsOf('page.id', org)} FROM page ORDER BY page.created_at DESC, page.id DESC`,
+    `${visible.list(
+      (visibleIds) => `SELECT d.* FROM dossier d WHERE ${where} AND d.id IN (${visibleIds}) ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)}`,
+      org,
+    )} ORDER BY page.created_at DESC, page.id DESC`,
     params,
   );
   const rows = hydrate(ctx.ds.manager, Dossier, raw);
