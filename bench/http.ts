@@ -28,6 +28,8 @@ const AUDIENCE = 'kluis-bench';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Unmeasured load per scenario and server before the rounds: JIT, connection pool and plan caches warm. */
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 const CASELOAD = `query Caseload { dossiers(first: 50) { edges { node { id status type openedOn closedOn
   subject { firstName lastName dateOfBirth bsn city phone } } } } }`;
@@ -73,9 +75,9 @@ interface Scenario {
   variables?: Record<string, unknown>;
 }
 
-async function load(port: number, s: Scenario) {
+async function load(port: number, s: Scenario, duration = DURATION) {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration: DURATION,
+    url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
     body: JSON.stringify({ query: s.query, variables: s.variables }),
   });
@@ -124,6 +126,8 @@ async function main(): Promise<void> {
   const authzServer = start(path.resolve(__dirname, '../src/main.js'), serverEnv(4801));
   const bareServer = start(path.resolve(__dirname, 'serve-bare.js'), serverEnv(4802));
   await Promise.all([ready(4801, scenarios[0].token), ready(4802, scenarios[0].token)]);
+  // Otherwise the first scenario's first round measures the start-up of whichever server goes first.
+  for (const s of scenarios) for (const port of [4801, 4802]) await load(port, s, WARMUP);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const s of scenarios) {
       results[s.name] ??= { authz: [], bare: [] };
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
     const server = start(path.resolve(__dirname, '../src/main.js'), serverEnv(4803, workers));
     await ready(4803, scenarios[0].token);
     for (const s of scenarios.slice(0, 2)) {
+      await load(4803, s, WARMUP);
       const r = await load(4803, s);
       workerRows.push({ workers, scenario: s.name, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors });
     }

@@ -5,6 +5,12 @@ export const BENCH_ORG = 'b0000000-0000-4000-8000-000000000001';
 export const CASELOADS = [10, 20, 50, 100, 200, 2000];
 export const careWorker = (caseload: number) => `bench-cw-${caseload}`;
 export const BENCH_AUDITOR = 'bench-auditor';
+/**
+ * Every dossier also has a care worker of the organisation's team, each with a caseload of
+ * about this many: as in a real organisation, where no dossier is without one. It matters to the
+ * measurement — PostgreSQL plans the relationship query from the caseload sizes it sees.
+ */
+const TEAM_CASELOAD = 40;
 
 export interface BenchData {
   dossiers: number;
@@ -21,12 +27,14 @@ export interface BenchData {
  * two parents with custody, 20 entries (one hidden from parents), a plan with 3 goals, an
  * entitlement. Deterministic: ids and values derive from the row number (`md5`), so two runs
  * hold the same data. BSNs are elfproef-valid numbers of the 999 range, all fictional.
- * Care worker `bench-cw-N` is assigned to the newest N dossiers; the auditor holds a grant on the newest 50.
+ * Care worker `bench-cw-N` is assigned to the newest N dossiers; every dossier has a team care
+ * worker (`bench-team-K`, ~40 dossiers each); the auditor holds a grant on the newest 50.
  */
 export async function seedBench(ds: DataSource, dossiers: number): Promise<BenchData> {
   const existing = await ds.query('SELECT count(*)::int AS n FROM dossier WHERE organisation_id = $1', [BENCH_ORG]);
-  const workers = await ds.query(`SELECT count(*)::int AS n FROM professional WHERE organisation_id = $1 AND subject LIKE 'bench-cw-%'`, [BENCH_ORG]);
-  if (existing[0].n !== dossiers || workers[0].n !== CASELOADS.length) {
+  const team = Math.ceil(dossiers / TEAM_CASELOAD);
+  const workers = await ds.query(`SELECT count(*)::int AS n FROM professional WHERE organisation_id = $1 AND subject LIKE 'bench-%'`, [BENCH_ORG]);
+  if (existing[0].n !== dossiers || workers[0].n !== CASELOADS.length + team + 1) {
     await ds.query('DELETE FROM access_log_chain');
     for (const t of ['support_plan_goal', 'support_plan', 'entry', 'entitlement', 'care_team_assignment', 'family_member', 'auditor_grant', 'dossier', 'person', 'professional', 'organisation']) {
       await ds.query(`DELETE FROM ${t}`);
@@ -36,6 +44,8 @@ export async function seedBench(ds: DataSource, dossiers: number): Promise<Bench
     await ds.query(`INSERT INTO professional (id, organisation_id, subject, display_name) VALUES (${uuid("'aud'")}, $1, '${BENCH_AUDITOR}', 'Bench auditor')`, [BENCH_ORG]);
     await ds.query(`INSERT INTO professional (id, organisation_id, subject, display_name)
       SELECT ${uuid("'cw' || n")}, $1, 'bench-cw-' || n, 'Bench care worker ' || n FROM unnest($2::int[]) n`, [BENCH_ORG, CASELOADS]);
+    await ds.query(`INSERT INTO professional (id, organisation_id, subject, display_name)
+      SELECT ${uuid("'team' || k")}, $1, 'bench-team-' || k, 'Team care worker ' || k FROM generate_series(0, $2::int - 1) k`, [BENCH_ORG, team]);
     // Elfproef-valid BSNs: 999 + five digits + check digit, skipping check digit 10.
     await ds.query(`CREATE TEMP TABLE bench_bsn AS
       SELECT row_number() OVER (ORDER BY p8) AS i, p8 || cd AS bsn FROM (
@@ -55,6 +65,9 @@ export async function seedBench(ds: DataSource, dossiers: number): Promise<Bench
     await ds.query(`INSERT INTO care_team_assignment (organisation_id, dossier_id, professional_id, role, valid_from)
       SELECT $1, ${uuid("'d' || i")}, ${uuid("'cw' || n")}, 'CARE_WORKER', timestamp '2026-01-01'
       FROM unnest($3::int[]) n, generate_series(0, $2::int - 1) i WHERE i >= $2::int - n`, [BENCH_ORG, dossiers, CASELOADS]);
+    await ds.query(`INSERT INTO care_team_assignment (organisation_id, dossier_id, professional_id, role, valid_from)
+      SELECT $1, ${uuid("'d' || i")}, ${uuid("'team' || (i % $3::int)")}, 'CARE_WORKER', timestamp '2026-01-01'
+      FROM generate_series(0, $2::int - 1) i`, [BENCH_ORG, dossiers, team]);
     await ds.query(`INSERT INTO entry (organisation_id, dossier_id, kind, occurred_on, author_id, text, hidden_from)
       SELECT $1, ${uuid("'d' || i")}, 'CONTACT', DATE '2026-01-01' + e, ${uuid("'cw' || 10")}, 'Gesprek ' || e || ' over de voortgang in dossier ' || i || '.',
              CASE WHEN e = 7 THEN ARRAY['PARENTS']::varchar[] ELSE '{}'::varchar[] END
