@@ -9,8 +9,8 @@ import { timeLogWrite } from '../dx/metrics';
  * The choke point that writes a request's access-log events: once, as one batch, after
  * execution and before a single byte of the response is sent (Apollo awaits
  * `willSendResponse`); the app's `AccessLogWriter` commits it, alone or with the batches of
- * requests finishing at the same time. Fail-closed (SPEC §6): if the events cannot be committed, the whole
- * result — every value in it — is replaced by ACCESS_LOG_UNAVAILABLE.
+ * requests finishing at the same time. Fail-closed (SPEC §6): if the events cannot be
+ * committed, the whole result — every value in it — is replaced by ACCESS_LOG_UNAVAILABLE.
  */
 export function accessLogPlugin(): ApolloServerPlugin<Context> {
   return {

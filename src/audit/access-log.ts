@@ -294,11 +294,8 @@ function appendParams({ batch, mac }: SealedBatch, shard: number): unknown[] {
  * which stores the request's facts and shapes once and a narrow row per event.
  */
 export async function appendBatch(db: Queryable, key: Buffer, batch: EventBatch, disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
+  if (!disclosures.length) return appendBatches(db, [seal(key, batch)]);
   const params = appendParams(seal(key, batch), randomInt(CHAIN_SHARDS));
-  if (!disclosures.length) {
-    await db.query(`SELECT ${appendCall(0)}`, params);
-    return;
-  }
   // A partner's read: its disclosure records, and the use of a SINGLE_EXCHANGE consent, commit in
   // the same statement as the log events — still one round trip, and all or nothing (SPEC §7).
   params.push(

@@ -1,7 +1,7 @@
 import { FamilyRelation, StaffRole } from '../../src/entities/enums';
 import { aDossier, anOrganisation, aPerson, aProfessional } from '../support/builders';
 import { codeAt, nodes } from '../support/scenario-builders';
-import { startTestApp, TestApp } from '../support/test-app';
+import { GqlResult, startTestApp, TestApp } from '../support/test-app';
 
 /** The same dossier field through three aliases: one DataLoader batch of three ids. */
 const THREE = `query($a: ID!, $b: ID!, $c: ID!) {
@@ -10,6 +10,7 @@ const THREE = `query($a: ID!, $b: ID!, $c: ID!) {
   c: dossier(id: $c) { id subject { firstName } }
 }`;
 const ONE = 'query($a: ID!) { a: dossier(id: $a) { id subject { firstName } } }';
+type Page = { dossiers: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
 const PAGE = 'query($after: String) { dossiers(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
 
 /*
@@ -79,7 +80,7 @@ describe('relationships of several dossiers decided in one statement', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page += 1) {
-      const res: Awaited<ReturnType<typeof app.gql>> = await app.gql(PAGE, { after }, token);
+      const res: GqlResult<Page> = await app.gql<Page>(PAGE, { after }, token);
       seen.push(...nodes<{ id: string }>(res.data?.dossiers).map((d) => d.id));
       if (!res.data?.dossiers.pageInfo.hasNextPage) break;
       after = res.data.dossiers.pageInfo.endCursor;
