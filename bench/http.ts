@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const bareServer = start(path.resolve(__dirname, 'serve-bare.js'), serverEnv(4802));
   await Promise.all([ready(4801, scenarios[0].token), ready(4802, scenarios[0].token)]);
   // Otherwise the first scenario's first round measures the start-up of whichever server goes first.
-  for (const s of scenarios) for (const port of [4801, 4802]) await load(port, s, WARMUP);
+  if (WARMUP > 0) for (const s of scenarios) for (const port of [4801, 4802]) await load(port, s, WARMUP);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const s of scenarios) {
       results[s.name] ??= { authz: [], bare: [] };
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     const server = start(path.resolve(__dirname, '../src/main.js'), serverEnv(4803, workers));
     await ready(4803, scenarios[0].token);
     for (const s of scenarios.slice(0, 2)) {
-      await load(4803, s, WARMUP);
+      if (WARMUP > 0) await load(4803, s, WARMUP);
       const r = await load(4803, s);
       workerRows.push({ workers, scenario: s.name, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors });
     }
