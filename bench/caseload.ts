@@ -58,7 +58,8 @@ export async function caseloadRunner(ds: DataSource): Promise<(variant: Variant,
     const requestId = `bench-${(seq += 1)}`;
     const before = statementCount(ds);
     const started = process.hrtime.bigint();
-    const ctx = variant === 'bare' ? bareContext(ds, viewer, requestId) : createContext(ds, viewer, { requestId, operationName: 'bench', sourceAddress: null }, log, accessLog);
+    const meta = { requestId, operationName: 'bench', sourceAddress: null };
+    const ctx = (variant === 'bare' ? bareContext : createContext)(ds, viewer, meta, log, accessLog);
     const result = await execute({ schema: variant === 'bare' ? schemas.bare : schemas.authorised, document: documents.get(n)!, contextValue: ctx });
     if (result.errors?.length) throw new Error(`${variant}: ${result.errors[0].message}`);
     const listed = Object.values(result.data ?? {}).reduce((k: number, c) => k + (c as { edges: unknown[] }).edges.length, 0);

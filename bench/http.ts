@@ -103,8 +103,9 @@ async function main(): Promise<void> {
 
   // SQL statements per request, in-process on the same database (one request each).
   const verifyToken = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: verificationKeys(key) });
-  const real = await createApp({ ds: db.ds, verifyToken, log: pino({ level: 'silent' }), production: true, auditKey: randomBytes(32) });
-  const bare = await createBareApp(db.ds, verifyToken);
+  const appOptions = { ds: db.ds, verifyToken, log: pino({ level: 'silent' }), production: true, auditKey: randomBytes(32), limits: { ratePerMinute: 100_000_000, partnerOperations: {} } };
+  const real = await createApp(appOptions);
+  const bare = await createBareApp(appOptions);
   const statements = async (app: typeof real.app, s: Scenario) => {
     const before = statementCount(db.ds);
     const res = await request(app).post('/graphql').set('authorization', `Bearer ${s.token}`).send({ query: s.query, variables: s.variables });

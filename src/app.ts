@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express, Request } from 'express';
@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { TokenVerifier } from './auth/token-verifier';
+import type { RequestMeta } from './audit/access-log';
+import type { Viewer } from './auth/viewer';
 import { Context, createContext } from './context';
 import { ErrorCode } from './errors/errors';
 import { accessLogPlugin } from './audit/access-log.plugin';
@@ -50,15 +52,37 @@ export interface KluisApp {
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/**
+ * What authorisation and the access log add to the server: the executable schema (shield rules
+ * and field guard), the request context with its access service, and the plugin that writes the
+ * log. `createApp` always assembles Kluis with its own; nothing a running server reads (options,
+ * configuration, environment) can swap it. Only the benchmark harness assembles the same server
+ * around a layer of its own, its bare baseline (bench/bare.ts), so that the baseline differs
+ * from Kluis in exactly this layer.
+ */
+export interface AccessLayer {
+  schema: GraphQLSchema;
+  context(ds: DataSource, viewer: Viewer, meta: RequestMeta, log: Logger, accessLog: AccessLogWriter): Context;
+  plugins: ApolloServerPlugin<Context>[];
+}
+
 /** Builds the HTTP application: /graphql, /healthz, /readyz. Listening is the caller's business. */
-export async function createApp({ ds, verifyToken, log, production, auditKey, schema = buildKluisSchema(), limits = { ratePerMinute: 600, partnerOperations: {} }, explorer, metrics: metricsOptions }: AppOptions): Promise<KluisApp> {
+export function createApp(options: AppOptions): Promise<KluisApp> {
+  return assembleServer(options, { schema: options.schema ?? buildKluisSchema(), context: createContext, plugins: [accessLogPlugin()] });
+}
+
+/** The server around an access layer: everything of Kluis's HTTP stack that is not authorisation or the access log. */
+export async function assembleServer(
+  { ds, verifyToken, log, production, auditKey, limits = { ratePerMinute: 600, partnerOperations: {} }, explorer, metrics: metricsOptions }: AppOptions,
+  layer: AccessLayer,
+): Promise<KluisApp> {
   const metrics = metricsOptions ? new KluisMetrics({ processMetrics: metricsOptions.processMetrics }) : undefined;
   metrics?.watchPool(ds);
   const armor = armorProtection(production);
   // One writer per app: requests of this process that finish together share a log commit.
   const accessLog = new AccessLogWriter(ds, auditKey);
   const apollo = new ApolloServer<Context>({
-    schema,
+    schema: layer.schema,
     // One operation per request: an array of operations is refused (batching would multiply every limit).
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
@@ -74,7 +98,7 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
       // development has Kluis's own offline explorer at /graphiql instead.
       ApolloServerPluginLandingPageDisabled(),
       ...(metrics ? [metrics.plugin()] : []),
-      accessLogPlugin(),
+      ...layer.plugins,
       {
         // Unexpected errors are logged here, with the request's own logger (so with its request id).
         async requestDidStart() {
@@ -157,7 +181,7 @@ export async function createApp({ ds, verifyToken, log, production, auditKey, sc
         const viewer = viewerOfResponse(res);
         const requestId = res.locals.requestId as string;
         const operationName = typeof req.body?.operationName === 'string' ? req.body.operationName : null;
-        const ctx = createContext(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), accessLog);
+        const ctx = layer.context(ds, viewer, { requestId, operationName, sourceAddress: req.ip ?? null }, log.child({ requestId }), accessLog);
         metrics?.attach(ctx, res);
         return ctx;
       },
