@@ -27,7 +27,7 @@ const ISSUER = 'https://idp.bench/kluis';
 const AUDIENCE = 'kluis-bench';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Unmeasured load per scenario and server before the rounds: JIT, connection pool and plan caches warm. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 

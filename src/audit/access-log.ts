@@ -125,12 +125,13 @@ export function batchMac(key: Buffer, batch: EventBatch): Buffer {
   const around = batch.shapes.map((shape) => canonical({ ...batch.request, ...shape, dossier_id: D, subject_person_id: S }).split(cut));
   // Only if some value of the request itself serialised like the markers: the plain way.
   if (around.some((parts) => parts.length !== 2)) return eventsMac(key, eventsOfBatch(batch));
-  const mac = createHmac('sha256', key);
+  // One text and one update: an update per event crosses into native code 200 times for a list of 200.
+  let text = '';
   for (let i = 0; i < batch.shapeOf.length; i += 1) {
     const [head, tail] = around[batch.shapeOf[i]];
-    mac.update(`${head}${JSON.stringify(batch.dossierIds[i])},${JSON.stringify(batch.subjectIds[i])}${tail}\n`);
+    text += `${head}${JSON.stringify(batch.dossierIds[i])},${JSON.stringify(batch.subjectIds[i])}${tail}\n`;
   }
-  return mac.digest();
+  return createHmac('sha256', key).update(text).digest();
 }
 
 const CARE_RELATIONSHIPS = new Set(['care_worker', 'behavioural_expert', 'admin_support']);

@@ -11,9 +11,9 @@ export function dutchToday(now: Date = new Date()): string {
 
 /** Whole years between a date of birth and a day (both `YYYY-MM-DD`). */
 export function ageOn(dateOfBirth: string, day: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
-  const [y, m, d] = day.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  const years = Number(day.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  // Before this year's birthday (`MM-DD`, zero-padded, so compared as text) one year less.
+  return day.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
 }
 
 /** Adds whole months to a `YYYY-MM-DD` date, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
