@@ -101,8 +101,8 @@ export function createDataSource({
       // (dossiers, assignments, relationship rows) are in memory or on SSD, where an index probe
       // costs about what a sequential page does: at 4 the planner scanned all 10,000 dossiers of
       // an organisation to find a caseload of 50 (1.1 ms) rather than probe the primary key 50
-      // times (0.3 ms). Sent at connect, like statement_timeout; a PgBouncer in front must let
-      // both through (docs/scaling.md).
+      // times (0.3 ms). Sent at connect, like statement_timeout; behind PgBouncer, which refuses
+      // such startup parameters, set both on the role instead (docs/scaling.md).
       options: '-c random_page_cost=1.1',
     },
   });
