@@ -33,7 +33,6 @@ export interface AppOptions {
   auditKey: Buffer;
   /** Requests per minute per subject, and the partners' operation allowlists. */
   limits?: { ratePerMinute: number; partnerOperations: OperationAllowlist };
-  schema?: GraphQLSchema;
   /** The GraphiQL explorer at /graphiql (src/dx/explorer.ts). Development only: ignored in production. */
   explorer?: ExplorerOptions;
   /**
@@ -66,9 +65,12 @@ export interface AccessLayer {
   plugins: ApolloServerPlugin<Context>[];
 }
 
+/** Built once per process and shared by its apps (tests start many): a schema holds no request state. */
+let kluisSchema: GraphQLSchema | undefined;
+
 /** Builds the HTTP application: /graphql, /healthz, /readyz. Listening is the caller's business. */
 export function createApp(options: AppOptions): Promise<KluisApp> {
-  return assembleServer(options, { schema: options.schema ?? buildKluisSchema(), context: createContext, plugins: [accessLogPlugin()] });
+  return assembleServer(options, { schema: (kluisSchema ??= buildKluisSchema()), context: createContext, plugins: [accessLogPlugin()] });
 }
 
 /** The server around an access layer: everything of Kluis's HTTP stack that is not authorisation or the access log. */

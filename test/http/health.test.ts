@@ -1,4 +1,3 @@
-import { GraphQLSchema } from 'graphql';
 import { Client } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
@@ -7,7 +6,6 @@ import { createApp, KluisApp } from '../../src/app';
 import { generateSigningKey, verificationKeys } from '../../src/auth/dev-keys';
 import { createTokenVerifier } from '../../src/auth/token-verifier';
 import { createDataSource } from '../../src/db/data-source';
-import { buildKluisSchema } from '../../src/schema/build-schema';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { startTestApp, TEST_AUDIENCE, TEST_ISSUER, TestApp } from '../support/test-app';
 
@@ -15,15 +13,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('health endpoints', () => {
   let app: TestApp;
-  let schema: GraphQLSchema;
   const extraApps: KluisApp[] = [];
   const extraDbs: TestDatabase[] = [];
 
   /** Another Kluis app on `ds`, for states the shared test app must not be put in. */
   async function appOn(ds: DataSource): Promise<KluisApp> {
-    schema ??= buildKluisSchema();
     const verifyToken = createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: verificationKeys(await generateSigningKey()) });
-    const kluis = await createApp({ ds, verifyToken, log: pino({ level: 'silent' }), production: false, schema, auditKey: Buffer.alloc(32, 7) });
+    const kluis = await createApp({ ds, verifyToken, log: pino({ level: 'silent' }), production: false, auditKey: Buffer.alloc(32, 7) });
     extraApps.push(kluis);
     return kluis;
   }

@@ -8,7 +8,6 @@ import { DEMO_CLIENTS } from '../../src/demo/demo-users';
 import { mintDemoTokens } from '../../src/demo/demo-tokens';
 import { seedDemoData } from '../../src/demo/seed';
 import { PORTAL_CSP, PORTAL_DEMO_USERS } from '../../src/http/portal';
-import { buildKluisSchema } from '../../src/schema/build-schema';
 import { startTestApp, TEST_AUDIENCE, TEST_AUDIT_KEY, TEST_ISSUER, TestApp } from '../support/test-app';
 
 /**
@@ -23,7 +22,7 @@ describe('client portal over HTTP (development only)', () => {
   async function appWith({ production, demoTokens }: { production: boolean; demoTokens: boolean }): Promise<KluisApp> {
     const verifyToken = createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: verificationKeys(app.key) });
     const explorer = demoTokens ? { demoTokens: () => mintDemoTokens({ key: app.key, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) } : undefined;
-    const kluis = await createApp({ ds: app.db.ds, verifyToken, log: pino({ level: 'silent' }), production, auditKey: TEST_AUDIT_KEY, schema: buildKluisSchema(), explorer });
+    const kluis = await createApp({ ds: app.db.ds, verifyToken, log: pino({ level: 'silent' }), production, auditKey: TEST_AUDIT_KEY, explorer });
     apps.push(kluis);
     return kluis;
   }

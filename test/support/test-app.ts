@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { JWTPayload } from 'jose';
 import pino, { Logger } from 'pino';
@@ -12,7 +11,6 @@ import { createTokenVerifier } from '../../src/auth/token-verifier';
 import { createDataSource, DataSourceOptions, statementCount } from '../../src/db/data-source';
 import { Organisation, Person, Professional } from '../../src/entities';
 import { StaffRole } from '../../src/entities/enums';
-import { buildKluisSchema } from '../../src/schema/build-schema';
 import { admin, createTestDatabase, TestDatabase } from './database';
 import { startTcpProxy, TcpProxy } from './tcp-proxy';
 
@@ -20,8 +18,6 @@ export const TEST_ISSUER = 'https://idp.test/kluis';
 export const TEST_AUDIENCE = 'kluis-test';
 /** The access log's HMAC key in tests (fixed, so `audit:verify` can be run against a test database). */
 export const TEST_AUDIT_KEY = Buffer.alloc(32, 7);
-
-let schema: GraphQLSchema | undefined;
 
 export interface GqlResult<T = Record<string, any>> {
   status: number;
@@ -106,7 +102,6 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
   const db = await createTestDatabase();
   const key = await generateSigningKey();
   const verifyToken = createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: verificationKeys(key) });
-  schema ??= buildKluisSchema();
   const appRole = opts.asAppRole ? (typeof opts.asAppRole === 'string' ? opts.asAppRole : `kluis_app_${db.name}`) : undefined;
   const proxy = opts.viaProxy ? await startTcpProxy({ host: new URL(db.url).hostname, port: Number(new URL(db.url).port || 5432) }) : undefined;
   const proxyOptions = typeof opts.viaProxy === 'object' ? opts.viaProxy : {};
@@ -116,7 +111,7 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
     appDs = createDataSource({ poolSize: 5, ...proxyOptions, url: proxy.urlFor(db.url) });
     await appDs.initialize();
   }
-  const kluis = await createApp({ ds: appDs, verifyToken, log: opts.log ?? pino({ level: 'silent' }), production: !!opts.production, schema, auditKey: TEST_AUDIT_KEY,
+  const kluis = await createApp({ ds: appDs, verifyToken, log: opts.log ?? pino({ level: 'silent' }), production: !!opts.production, auditKey: TEST_AUDIT_KEY,
     limits: opts.limits ?? { ratePerMinute: 1_000_000, partnerOperations: {} }, metrics: opts.metrics,
     explorer: opts.explorer && { demoTokens: opts.explorer.demoTokens ? () => mintDemoTokens({ key, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) : undefined } });
   const sign: TestApp['sign'] = (claims, o = {}) => mintToken(key, claims, { issuer: o.issuer ?? TEST_ISSUER, audience: o.audience ?? TEST_AUDIENCE, ttl: o.ttl });
