@@ -3,11 +3,11 @@ import { APPEND_FUNCTION_V1 } from './1763900001000-access-log';
 
 const V1_SIGNATURE =
   'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
-const V2_SIGNATURE =
+export const V2_SIGNATURE =
   'kluis_append_access_log(uuid, integer, bytea, timestamptz, text, text, uuid, text, text, text, text, uuid[], uuid[], integer[], text[], text[], text[], text[], text[], text[], boolean[], boolean[], boolean[], boolean[], text[], text[])';
 
 /** Only the application role may append, and only through the function (SPEC §6). */
-const grantOnly = (signature: string) => `DO $$ BEGIN
+export const grantOnly = (signature: string) => `DO $$ BEGIN
     EXECUTE 'REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC';
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kluis_app') THEN
       EXECUTE 'GRANT EXECUTE ON FUNCTION ${signature} TO kluis_app';

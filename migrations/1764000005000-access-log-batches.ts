@@ -75,7 +75,7 @@ const ENSURE_PARTITIONS_V2 = `CREATE OR REPLACE FUNCTION kluis_ensure_access_log
                                                (date_trunc('month', now()) + make_interval(months => months_ahead))::date)
   $$`;
 
-const APPEND_FUNCTION_V3 = `CREATE OR REPLACE FUNCTION kluis_append_access_log(
+export const APPEND_FUNCTION_V3 = `CREATE OR REPLACE FUNCTION kluis_append_access_log(
     p_organisation uuid, p_shard integer, p_batch_mac bytea,
     p_occurred_at timestamptz, p_actor_sub text, p_actor_role text, p_actor_person_id uuid, p_client_app text,
     p_request_id text, p_operation_name text, p_source_address text,

@@ -4,9 +4,16 @@
  */
 const dutchDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+let lastMinute = { minute: Number.NaN, day: '' };
+
 /** Today's date in the Netherlands as `YYYY-MM-DD`. */
 export function dutchToday(now: Date = new Date()): string {
-  return dutchDay.format(now);
+  // Formatted once per minute, not per request (Intl formatting is the dearest step of starting a
+  // request's access service): midnight in Amsterdam falls on a whole minute, so every instant of
+  // one minute has the same Dutch day, and the cache can never answer with yesterday.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastMinute.minute) lastMinute = { minute, day: dutchDay.format(now) };
+  return lastMinute.day;
 }
 
 /** Whole years between a date of birth and a day (both `YYYY-MM-DD`). */

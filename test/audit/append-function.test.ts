@@ -42,17 +42,41 @@ describe('access log: the append function (SPEC §6)', () => {
 
   it('should refuse a batch whose events name a shape that does not exist, and append nothing', async () => {
     const requestId = randomUUID();
-    const call = (shapes: number[], dossiers = 2) => db.ds.query(
+    const call = (shapes: number[], dossiers = 2, ids = dossiers) => db.ds.query(
       `SELECT kluis_append_access_log($1, 0, '\\x00'::bytea, now(), 's', 'care_worker', NULL, NULL, $2, NULL, NULL, $3::uuid[], $3::uuid[], $4::integer[],
          ARRAY['READ'], ARRAY['care_worker'], ARRAY['Person.bsn'], ARRAY[''], ARRAY[''], ARRAY['GRANTED'], ARRAY[true], ARRAY[true], ARRAY[false],
-         ARRAY[false], ARRAY['TREAT'], ARRAY[NULL]::text[])`,
-      [org, requestId, Array.from({ length: dossiers }, () => randomUUID()), shapes],
+         ARRAY[false], ARRAY['TREAT'], ARRAY[NULL]::text[], $5::uuid[])`,
+      [org, requestId, Array.from({ length: dossiers }, () => randomUUID()), shapes, Array.from({ length: ids }, () => randomUUID())],
     );
     await expect(call([1, 2])).rejects.toThrow(/shapes are inconsistent/);
     await expect(call([1, 0])).rejects.toThrow(/shapes are inconsistent/);
     await expect(call([1], 2)).rejects.toThrow(/differ in length/);
+    await expect(call([1, 1], 2, 1)).rejects.toThrow(/differ in length/);
     expect(await rowsOf(requestId)).toEqual([]);
     await call([1, 1]);
     expect(await rowsOf(requestId)).toHaveLength(2);
+  });
+
+  it('should store the ids the application gives its events', async () => {
+    const requestId = randomUUID();
+    const at = new Date().toISOString();
+    await appendEvents(db.ds, TEST_AUDIT_KEY, [event(requestId, at), event(requestId, at)]);
+    const ids: { id: string }[] = await db.ds.query('SELECT id FROM access_log_event WHERE request_id = $1', [requestId]);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids.map((r) => r.id)).size).toBe(2);
+  });
+
+  it('should start a new chain from its genesis and continue it on the next append', async () => {
+    const other = (await anOrganisation(db.ds)).id;
+    const at = new Date().toISOString();
+    for (const requestId of [randomUUID(), randomUUID()]) await appendEvents(db.ds, TEST_AUDIT_KEY, [event(requestId, at, { organisation_id: other })]);
+    const [{ batches, heads }] = await db.ds.query(
+      `SELECT (SELECT count(*)::int FROM access_log_batch WHERE organisation_id = $1) AS batches,
+              (SELECT coalesce(sum(seq), 0)::int FROM access_log_chain WHERE organisation_id = $1) AS heads`,
+      [other],
+    );
+    expect(batches).toBe(2);
+    // Each batch advanced its shard's chain by one: whether both landed on one shard or two, the seqs add up to 2.
+    expect(heads).toBe(2);
   });
 });

@@ -57,6 +57,31 @@ describe('access log: a request’s batch of events (SPEC §6)', () => {
       expect(events[5]).toMatchObject({ pseudonymised_fields: ['Person.firstName'], purpose: 'AUDIT', legal_basis_ref: 'g-1' });
     });
 
+    it('should not give a record the shape of the record before it when the two differ in one thing only', () => {
+      const base = { granted: ['Person.firstName', 'Person.bsn'] };
+      const records = [
+        aRecord(base),
+        aRecord({ granted: ['Person.firstName', 'Person.city'] }),
+        aRecord({ granted: ['Person.firstName'], denied: ['Person.bsn'] }),
+        aRecord({ ...base, pseudonymised: ['Person.lastName'] }),
+        aRecord({ ...base, written: ['Person.phone'] }),
+        aRecord({ ...base, action: 'EXPORT' }),
+        aRecord({ ...base, grants: [grant('emergency', 'ea-1')] }),
+        aRecord({ ...base, grants: [grant('emergency', 'ea-2')] }),
+        aRecord({ ...base, grants: [grant('care_worker'), grant('emergency', 'ea-2')] }),
+        aRecord({ granted: ['Person.bsn', 'Person.firstName'] }),
+      ];
+      const batch = batchFrom(records, careWorker, meta())!;
+      expect(batch.shapeOf).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+      const events = eventsOf(batch);
+      expect(events.map((e) => [e.action, e.relationship, e.legal_basis_ref, e.granted_fields, e.denied_fields, e.pseudonymised_fields])).toEqual(
+        records.map((r) => [
+          r.action, r.grants.map((g) => g.relationship).join(','), r.grants.find((g) => g.basisId)?.basisId ?? null,
+          [...r.granted, ...r.written].sort(), [...r.denied].sort(), [...r.pseudonymised].sort(),
+        ]),
+      );
+    });
+
     it('should leave out records already written, and give no batch when nothing is left or the viewer is anonymous', () => {
       const written = aRecord({ flushed: true });
       const open = aRecord();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccessLogEventInput, appendEvents } from '../../src/audit/access-log';
+import { AccessLogEventInput, appendEvents, Queryable } from '../../src/audit/access-log';
 import { verifyAccessLog } from '../../src/audit/verify';
 import { anOrganisation } from '../support/builders';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -28,8 +28,18 @@ describe('access log: converting the wide event table into batches and events (m
     }
   };
 
+  /** Back to the wide table: undoes 1764000006000 (the append function's event ids) and then 1764000005000. */
+  const toWideTable = async () => {
+    await db.ds.undoLastMigration({ transaction: 'all' });
+    await db.ds.undoLastMigration({ transaction: 'all' });
+  };
+  /** Today's append call as the function before 1764000006000 takes it: without the events' ids (the last parameter). */
+  const beforeEventIds: Queryable = {
+    query: (sql, params = []) => db.ds.query(sql.replace(/, \$(\d+)::uuid\[\]\)$/, (_, n) => (Number(n) === params.length ? ')' : _)), params.slice(0, -1)),
+  };
+
   /** A request's events as the application would append them: several shapes, two organisations, other months. */
-  async function appendRequests(): Promise<void> {
+  async function appendRequests(into: Queryable = db.ds): Promise<void> {
     for (const org of [(await anOrganisation(db.ds)).id, (await anOrganisation(db.ds)).id]) {
       const when = [new Date(), new Date(Date.now() - 40 * 86400_000), new Date(Date.UTC(2001, 4, 1))];
       for (const at of when) {
@@ -41,7 +51,7 @@ describe('access log: converting the wide event table into batches and events (m
           check_authorisation: true, check_care_relationship: true, check_consent: false, check_emergency: false, purpose: 'TREAT', legal_basis_ref: null,
           request_id: requestId, operation_name: 'Caseload', source_address: '10.0.0.7', ...fields,
         });
-        await appendEvents(db.ds, TEST_AUDIT_KEY, [
+        await appendEvents(into, TEST_AUDIT_KEY, [
           base(), base(), base({ granted_fields: [], denied_fields: ['Person.bsn'], outcome: 'DENIED', check_authorisation: false, check_care_relationship: false, relationship: 'none' }),
           base(), base({ action: 'UPDATE', granted_fields: ['Person.phone'], legal_basis_ref: randomUUID() }), base({ dossier_id: null, subject_person_id: null, action: 'SEARCH' }),
         ]);
@@ -50,8 +60,8 @@ describe('access log: converting the wide event table into batches and events (m
   }
 
   it('should keep every event exactly as it was, the log verifiable, and turn back into the wide table on rollback', async () => {
-    await db.ds.undoLastMigration({ transaction: 'all' });
-    await appendRequests();
+    await toWideTable();
+    await appendRequests(beforeEventIds);
     const wide = await db.ds.query(ALL);
     expect(wide).toHaveLength(36);
 
@@ -69,14 +79,14 @@ describe('access log: converting the wide event table into batches and events (m
     expect((await verify()).problems).toEqual([]);
 
     const all = await db.ds.query(ALL);
-    await db.ds.undoLastMigration({ transaction: 'all' });
+    await toWideTable();
     expect(await db.ds.query(ALL)).toEqual(all);
     await db.ds.runMigrations({ transaction: 'all' });
     expect(await db.ds.query(ALL)).toEqual(all);
   });
 
   it('should refuse to convert a log whose events of one batch disagree about their request (tampered), and leave it as it was', async () => {
-    await db.ds.undoLastMigration({ transaction: 'all' });
+    await toWideTable();
     const [victim] = await db.ds.query('SELECT id FROM access_log_event WHERE batch_pos = 1 LIMIT 1');
     await db.ds.query(`UPDATE access_log_event SET actor_sub = 'someone-else' WHERE id = $1`, [victim.id]);
     const wide = await db.ds.query(ALL);

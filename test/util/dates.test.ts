@@ -85,6 +85,13 @@ describe('dutchToday', () => {
     expect([before, after]).toContain(today);
   });
 
+  it('should change the day at midnight even when asked within the same second before and after', () => {
+    // The day is formatted once per minute: midnight must still be exact to the millisecond.
+    expect(dutchToday(new Date('2026-06-30T21:59:59.999Z'))).toBe('2026-06-30');
+    expect(dutchToday(new Date('2026-06-30T22:00:00.000Z'))).toBe('2026-07-01');
+    expect(dutchToday(new Date('2026-06-30T21:59:59.999Z'))).toBe('2026-06-30');
+  });
+
   it('should turn a child 16 at midnight in Amsterdam, not at midnight UTC', () => {
     const dob = '2010-07-01';
     expect(ageOn(dob, dutchToday(new Date('2026-06-30T21:59:00Z')))).toBe(15);
