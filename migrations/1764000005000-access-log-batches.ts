@@ -21,7 +21,7 @@ const REQUEST_COLUMNS = 'actor_sub, actor_role, actor_person_id, client_app, req
  * join the planner, which cannot cost the pruning of the batch partitions per event, hashed
  * every batch row of the organisation — "who accessed dossier X" took 22 ms; this way 5 ms.
  */
-const EVENT_SELECT = `SELECT e.id, e.organisation_id, e.occurred_at, b.actor_sub, b.actor_role, b.shape_relationship[e.shape] AS relationship,
+export const EVENT_SELECT = `SELECT e.id, e.organisation_id, e.occurred_at, b.actor_sub, b.actor_role, b.shape_relationship[e.shape] AS relationship,
     b.actor_person_id, b.client_app, b.shape_action[e.shape] AS action, e.dossier_id, e.subject_person_id,
     string_to_array(b.shape_granted[e.shape], ',')::varchar(100)[] AS granted_fields,
     string_to_array(b.shape_denied[e.shape], ',')::varchar(100)[] AS denied_fields,
@@ -35,7 +35,7 @@ const EVENT_SELECT = `SELECT e.id, e.organisation_id, e.occurred_at, b.actor_sub
     AND b.chain_seq = e.chain_seq AND b.occurred_at = e.occurred_at OFFSET 0) b`;
 
 /** Both log tables' monthly partitions from one month to another, moving rows out of DEFAULT where needed. */
-const PARTITIONS_BETWEEN = `CREATE FUNCTION kluis_access_log_partitions_between(first_month date, last_month date) RETURNS integer
+export const PARTITIONS_BETWEEN = `CREATE FUNCTION kluis_access_log_partitions_between(first_month date, last_month date) RETURNS integer
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
   DECLARE
     m date := date_trunc('month', first_month)::date;
@@ -74,6 +74,26 @@ const ENSURE_PARTITIONS_V2 = `CREATE OR REPLACE FUNCTION kluis_ensure_access_log
     SELECT kluis_access_log_partitions_between(date_trunc('month', now() - interval '1 month')::date,
                                                (date_trunc('month', now()) + make_interval(months => months_ahead))::date)
   $$`;
+
+/** The narrow per-event table with its indexes (dropped again by 1764000007000, whose `down` restores it). */
+export async function createEntryTable(q: QueryRunner): Promise<void> {
+  await q.query(`CREATE TABLE access_log_entry (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    organisation_id uuid NOT NULL,
+    dossier_id uuid,
+    subject_person_id uuid,
+    occurred_at timestamptz(3) NOT NULL,
+    chain_seq bigint NOT NULL,
+    chain_shard smallint NOT NULL,
+    batch_pos integer NOT NULL,
+    shape integer NOT NULL CHECK (shape >= 1)
+  ) PARTITION BY RANGE (occurred_at)`);
+  await q.query(`CREATE TABLE access_log_entry_default PARTITION OF access_log_entry DEFAULT`);
+  // The same two indexes as before, now on the narrow rows; the batch's primary key joins an
+  // event to its request. Nothing else: the log is written on every read.
+  await q.query(`CREATE INDEX access_log_entry_dossier_time ON access_log_entry (dossier_id, occurred_at DESC)`);
+  await q.query(`CREATE INDEX access_log_entry_org_time ON access_log_entry (organisation_id, occurred_at DESC)`);
+}
 
 export const APPEND_FUNCTION_V3 = `CREATE OR REPLACE FUNCTION kluis_append_access_log(
     p_organisation uuid, p_shard integer, p_batch_mac bytea,
@@ -124,7 +144,7 @@ export const APPEND_FUNCTION_V3 = `CREATE OR REPLACE FUNCTION kluis_append_acces
     RETURN v_seq;
   END $$`;
 
-const readOnly = `DO $$ BEGIN
+export const readOnly = `DO $$ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kluis_app') THEN
       EXECUTE 'GRANT SELECT ON access_log_event, access_log_batch, access_log_entry TO kluis_app';
     END IF;
@@ -189,22 +209,7 @@ export class AccessLogBatches1764000005000 implements MigrationInterface {
       PRIMARY KEY (organisation_id, chain_shard, chain_seq, occurred_at)
     ) PARTITION BY RANGE (occurred_at)`);
     await q.query(`CREATE TABLE access_log_batch_default PARTITION OF access_log_batch DEFAULT`);
-    await q.query(`CREATE TABLE access_log_entry (
-      id uuid NOT NULL DEFAULT gen_random_uuid(),
-      organisation_id uuid NOT NULL,
-      dossier_id uuid,
-      subject_person_id uuid,
-      occurred_at timestamptz(3) NOT NULL,
-      chain_seq bigint NOT NULL,
-      chain_shard smallint NOT NULL,
-      batch_pos integer NOT NULL,
-      shape integer NOT NULL CHECK (shape >= 1)
-    ) PARTITION BY RANGE (occurred_at)`);
-    await q.query(`CREATE TABLE access_log_entry_default PARTITION OF access_log_entry DEFAULT`);
-    // The same two indexes as before, now on the narrow rows; the batch's primary key joins an
-    // event to its request. Nothing else: the log is written on every read.
-    await q.query(`CREATE INDEX access_log_entry_dossier_time ON access_log_entry (dossier_id, occurred_at DESC)`);
-    await q.query(`CREATE INDEX access_log_entry_org_time ON access_log_entry (organisation_id, occurred_at DESC)`);
+    await createEntryTable(q);
 
     await q.query(PARTITIONS_BETWEEN);
     await q.query(`REVOKE ALL ON FUNCTION kluis_access_log_partitions_between(date, date) FROM PUBLIC`);

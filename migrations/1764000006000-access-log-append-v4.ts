@@ -15,7 +15,7 @@ export const V4_SIGNATURE = V2_SIGNATURE.replace(/\)$/, ', uuid[])');
  *   it is missing (once per organisation and shard), not tried with `ON CONFLICT DO NOTHING` by
  *   every call: a speculative insert costs a heap and index probe and WAL each time (0.12 ms).
  */
-const APPEND_FUNCTION_V4 = `CREATE FUNCTION kluis_append_access_log(
+export const APPEND_FUNCTION_V4 = `CREATE FUNCTION kluis_append_access_log(
     p_organisation uuid, p_shard integer, p_batch_mac bytea,
     p_occurred_at timestamptz, p_actor_sub text, p_actor_role text, p_actor_person_id uuid, p_client_app text,
     p_request_id text, p_operation_name text, p_source_address text,

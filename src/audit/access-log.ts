@@ -324,7 +324,7 @@ function appendParams({ batch, mac }: SealedBatch, shard: number): unknown[] {
 /**
  * Appends a request's events in one statement (SPEC §6: one round trip per request, whatever
  * the number of fields or dossiers). The batch is HMAC'd here and chained by the database,
- * which stores the request's facts and shapes once and a narrow row per event.
+ * which stores the request's facts and shapes once and its events as arrays in that row.
  */
 export async function appendBatch(db: Queryable, key: Buffer, batch: EventBatch, disclosures: readonly PartnerDisclosure[] = []): Promise<void> {
   if (!disclosures.length) return appendBatches(db, [seal(key, batch)]);

@@ -108,13 +108,12 @@ export async function verifyAccessLog(source: Queryable | DataSource, key: Buffe
   };
 
   try {
-    // Events are read joined to their request's batch row (the access_log_event view): an event
-    // row without one would be invisible there, so it is looked for on its own.
-    const orphans = (await db.query(`SELECT e.organisation_id, e.chain_shard, e.chain_seq::text AS seq, count(*)::int AS n FROM access_log_entry e
-      WHERE NOT EXISTS (SELECT 1 FROM access_log_batch b WHERE b.organisation_id = e.organisation_id AND b.chain_shard = e.chain_shard
-                          AND b.chain_seq = e.chain_seq AND b.occurred_at = e.occurred_at)
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)) as { organisation_id: string; chain_shard: number; seq: string; n: number }[];
-    for (const o of orphans) problem(`chain ${o.organisation_id}/${o.chain_shard} batch ${o.seq}: ${o.n} event(s) without their batch (inserted, or the batch removed)`);
+    // The view pairs a batch's arrays element by element; arrays of unequal length (the table's
+    // CHECK dropped, then a row edited) would be padded with NULLs there, so they are looked for on their own.
+    const uneven = (await db.query(`SELECT organisation_id, chain_shard, chain_seq::text AS seq FROM access_log_batch
+      WHERE cardinality(dossier_ids) <> cardinality(event_ids) OR cardinality(subject_ids) <> cardinality(event_ids) OR cardinality(event_shapes) <> cardinality(event_ids)
+      ORDER BY 1, 2, 3`)) as { organisation_id: string; chain_shard: number; seq: string }[];
+    for (const u of uneven) problem(`chain ${u.organisation_id}/${u.chain_shard} batch ${u.seq}: its event arrays differ in length (altered)`);
     // One ordered pass over the whole log through a server-side cursor: constant memory, no
     // index needed (the log carries only the indexes its readers need).
     await db.query(`DECLARE kluis_verify NO SCROLL CURSOR FOR

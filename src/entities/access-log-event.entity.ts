@@ -1,10 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * One NEN 7513 access-log event (SPEC §6), as the view `access_log_event` shows it: a request's
- * batch row joined to the event's own row (migrations/…-access-log-batches.ts). Both tables are
- * partitioned by month and written only through `kluis_append_access_log`, so TypeORM never
- * synchronises or writes them: this entity is for reading.
+ * One NEN 7513 access-log event (SPEC §6), as the view `access_log_event` shows it: one element
+ * of the event arrays of its request's batch row (migrations/…-access-log-event-arrays.ts). The
+ * table is partitioned by month and written only through `kluis_append_access_log`, so TypeORM
+ * never synchronises or writes it: this entity is for reading.
  */
 @Entity({ name: 'access_log_event', synchronize: false })
 export class AccessLogEvent {

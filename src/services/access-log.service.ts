@@ -69,7 +69,11 @@ export async function searchAccessLog(ctx: Context, filter: AccessLogFilter, pag
   const params: unknown[] = [staff.organisationId];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
   const where = ['organisation_id = $1'];
-  if (filter.dossierId) where.push(`dossier_id = ${p(filter.dossierId)}`);
+  if (filter.dossierId) {
+    // The batch's dossier array first: that condition PostgreSQL can answer from the GIN index.
+    const d = p(filter.dossierId);
+    where.push(`batch_dossier_ids @> ARRAY[${d}]::uuid[]`, `dossier_id = ${d}`);
+  }
   if (filter.actorSub) where.push(`actor_sub = ${p(filter.actorSub)}`);
   if (filter.from) where.push(`occurred_at >= ${p(filter.from)}`);
   if (filter.to) where.push(`occurred_at < ${p(filter.to)}`);

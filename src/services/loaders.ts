@@ -55,6 +55,8 @@ export function createLoaders(em: EntityManager, organisationId: string) {
     keyLength: number,
     /** An extra condition on the key's last part, e.g. the author of work notes. */
     extraFilter?: (placeholder: string) => string,
+    /** How a row names its dossier `d.id`. */
+    ofDossier = 't.dossier_id = d.id',
   ) {
     return new DataLoader<string, PageRows<E>>(async (keys) => {
       // key = dossierId|first|after|extra
@@ -73,7 +75,7 @@ export function createLoaders(em: EntityManager, organisationId: string) {
       for (const [groupKey, g] of groups) {
         const params: unknown[] = [organisationId, g.dossiers, g.first + 1];
         const order = orderColumns.map((c) => `t.${c} DESC`).join(', ');
-        let where = 't.organisation_id = $1 AND t.dossier_id = d.id';
+        let where = `t.organisation_id = $1 AND ${ofDossier}`;
         if (g.after) {
           const placeholders = g.after.map((v) => (params.push(v), `$${params.length}`));
           where += ` AND (${orderColumns.map((c) => `t.${c}`).join(', ')}) < (${placeholders.join(', ')})`;
@@ -124,7 +126,8 @@ export function createLoaders(em: EntityManager, organisationId: string) {
       const rows: { organisation_id: string; name: string }[] = await em.query('SELECT organisation_id, name FROM organisation WHERE organisation_id = $1', [organisationId]);
       return ids.map((id) => rows.find((r) => r.organisation_id === id)?.name ?? null);
     }),
-    accessLogByDossier: pagedByDossier(AccessLogEvent, 'access_log_event', ['occurred_at', 'id'], 2),
+    // Through the batches' dossier arrays (GIN index), then the dossier's own events in them.
+    accessLogByDossier: pagedByDossier(AccessLogEvent, 'access_log_event', ['occurred_at', 'id'], 2, undefined, 't.batch_dossier_ids @> ARRAY[d.id] AND t.dossier_id = d.id'),
   };
 }
 

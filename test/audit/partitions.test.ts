@@ -8,16 +8,17 @@ import { startTestApp, TEST_AUDIT_KEY, TestApp } from '../support/test-app';
 
 const READ = 'query Read($id: ID!) { dossier(id: $id) { id subject { firstName } } }';
 
-const TABLES = ['access_log_entry', 'access_log_batch'];
+/** The log's one table: each request's batch row, its events inside as arrays. */
+const TABLES = ['access_log_batch'];
 
-/** `access_log_entry_YYYY_MM` (or of another log table) of the month `offset` months from `from` (UTC). */
-function partitionName(offset: number, from = new Date(), table = 'access_log_entry'): string {
+/** `access_log_batch_YYYY_MM` of the month `offset` months from `from` (UTC). */
+function partitionName(offset: number, from = new Date(), table = 'access_log_batch'): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + offset, 1));
   return `${table}_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** The month's partitions of both log tables: a request's batch row and its events are kept, and dropped, together. */
-const bothTables = (offset: number, from = new Date()) => TABLES.map((t) => partitionName(offset, from, t));
+/** The month's partitions of the log: a request's batch row and its events are kept, and dropped, together. */
+const ofMonth = (offset: number, from = new Date()) => TABLES.map((t) => partitionName(offset, from, t));
 
 /** The middle of the month `offset` months from now (UTC). */
 function midMonth(offset: number): Date {
@@ -35,18 +36,17 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
   });
   afterAll(() => app.close());
 
-  /** The partitions of both log tables. */
+  /** The partitions of the log. */
   async function partitions(): Promise<string[]> {
     const rows: { name: string }[] = await app.db.ds.query(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = ANY(ARRAY['access_log_batch'::regclass, 'access_log_entry'::regclass]) ORDER BY 1`);
+      WHERE i.inhparent = 'access_log_batch'::regclass ORDER BY 1`);
     return rows.map((r) => r.name);
   }
 
-  /** The partitions holding a request's event rows, then its batch row. */
+  /** The partition holding a request's batch row, and so its events. */
   async function partitionOf(requestId: string): Promise<string[]> {
-    const entries = (await eventsOf(app.db.ds, requestId)).map((e) => e.partition);
     const batch: { name: string }[] = await app.db.ds.query('SELECT tableoid::regclass::text AS name FROM access_log_batch WHERE request_id = $1', [requestId]);
-    return [...entries, ...batch.map((b) => b.name)];
+    return batch.map((b) => b.name);
   }
 
   async function forget(orgId: string): Promise<void> {
@@ -68,8 +68,8 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
 
   it('should keep a partition per month from last month to a year ahead, and a DEFAULT partition', async () => {
     const names = await partitions();
-    for (let m = -1; m <= 12; m += 1) for (const n of bothTables(m)) expect(names).toContain(n);
-    expect(names).toEqual(expect.arrayContaining(['access_log_batch_default', 'access_log_entry_default']));
+    for (let m = -1; m <= 12; m += 1) for (const n of ofMonth(m)) expect(names).toContain(n);
+    expect(names).toContain('access_log_batch_default');
   });
 
   it('should store the events of a request in the partition of the month they happened in', async () => {
@@ -81,16 +81,16 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
     expect(res.errors).toBeUndefined();
     const events = await eventsOf(ds, res);
     expect(events).toHaveLength(1);
-    expect(await partitionOf(events[0].request_id)).toEqual(bothTables(0, events[0].occurred_at));
+    expect(await partitionOf(events[0].request_id)).toEqual(ofMonth(0, events[0].occurred_at));
     // The partition's own bounds agree.
-    const [{ inside }] = await ds.query(`SELECT count(*)::int AS inside FROM ${events[0].partition} WHERE id = $1`, [events[0].id]);
+    const [{ inside }] = await ds.query(`SELECT count(*)::int AS inside FROM ${events[0].partition} WHERE $1 = ANY (event_ids)`, [events[0].id]);
     expect(inside).toBe(1);
   });
 
   it('should route events of other months to their own partitions, and anything outside them to DEFAULT', async () => {
     const org = await anOrganisation(app.db.ds);
-    for (const m of [-1, 1, 6]) expect(await partitionOf(await appendAt(org.id, midMonth(m)))).toEqual(bothTables(m));
-    expect(await partitionOf(await appendAt(org.id, new Date(Date.UTC(2001, 4, 1))))).toEqual(['access_log_entry_default', 'access_log_batch_default']);
+    for (const m of [-1, 1, 6]) expect(await partitionOf(await appendAt(org.id, midMonth(m)))).toEqual(ofMonth(m));
+    expect(await partitionOf(await appendAt(org.id, new Date(Date.UTC(2001, 4, 1))))).toEqual(['access_log_batch_default']);
     // Partitioning does not disturb the chain.
     const q = app.db.ds.createQueryRunner();
     try {
@@ -109,12 +109,12 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
     expect(first.created).toBe(afterFirst.length - before.length);
     expect(second.created).toBe(0);
     expect(await partitions()).toEqual(afterFirst);
-    for (let m = -1; m <= 3; m += 1) for (const n of bothTables(m)) expect(afterFirst).toContain(n);
+    for (let m = -1; m <= 3; m += 1) for (const n of ofMonth(m)) expect(afterFirst).toContain(n);
   });
 
   it('should create exactly the missing months when asked further ahead, and nothing the second time', async () => {
     const before = await partitions();
-    const missing = [13, 14].flatMap((m) => bothTables(m)).filter((n) => !before.includes(n));
+    const missing = [13, 14].flatMap((m) => ofMonth(m)).filter((n) => !before.includes(n));
     const [first] = await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(14) AS created');
     expect(first.created).toBe(missing.length);
     const after = await partitions();
@@ -127,13 +127,13 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
     const org = await anOrganisation(app.db.ds);
     const at = midMonth(16);
     const requestId = await appendAt(org.id, at);
-    expect(await partitionOf(requestId)).toEqual(['access_log_entry_default', 'access_log_batch_default']);
+    expect(await partitionOf(requestId)).toEqual(['access_log_batch_default']);
     try {
       const created = await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(17) AS created').then(([r]: { created: number }[]) => r.created, (e: Error) => e);
       expect(created).not.toBeInstanceOf(Error);
-      expect(await partitions()).toEqual(expect.arrayContaining(bothTables(16)));
+      expect(await partitions()).toEqual(expect.arrayContaining(ofMonth(16)));
       // The event and its batch were moved with it, so the month can later be dropped whole.
-      expect(await partitionOf(requestId)).toEqual(bothTables(16));
+      expect(await partitionOf(requestId)).toEqual(ofMonth(16));
     } finally {
       await forget(org.id);
     }

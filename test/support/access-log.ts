@@ -10,12 +10,12 @@ export interface LoggedEvent extends Omit<AccessLogEventInput, 'occurred_at'> {
   chain_seq: string;
   batch_pos: number;
   batch_size: number;
-  /** The partition of access_log_entry the event's row is stored in. */
+  /** The partition of access_log_batch the event's batch row is stored in. */
   partition: string;
 }
 
 const SELECT = `SELECT e.*, e.chain_seq::text AS chain_seq, x.tableoid::regclass::text AS partition FROM access_log_event e
-    JOIN access_log_entry x ON x.id = e.id AND x.organisation_id = e.organisation_id AND x.occurred_at = e.occurred_at`;
+    JOIN access_log_batch x ON (x.organisation_id, x.chain_shard, x.chain_seq, x.occurred_at) = (e.organisation_id, e.chain_shard, e.chain_seq, e.occurred_at)`;
 
 /** The request id of a response (the `x-request-id` header, which every event of the request carries). */
 export function requestIdOf(res: GqlResult): string {
@@ -39,7 +39,7 @@ export async function eventsOf(ds: DataSource, requestIdOrResponse: string | Gql
 
 /** Every event about a dossier, oldest first. */
 export async function eventsOfDossier(ds: DataSource, dossierId: string): Promise<LoggedEvent[]> {
-  return ds.query(`${SELECT} WHERE e.dossier_id = $1 ORDER BY e.occurred_at, e.chain_seq, e.batch_pos`, [dossierId]);
+  return ds.query(`${SELECT} WHERE e.batch_dossier_ids @> ARRAY[$1]::uuid[] AND e.dossier_id = $1 ORDER BY e.occurred_at, e.chain_seq, e.batch_pos`, [dossierId]);
 }
 
 /** Every event of an organisation, oldest first. */
