@@ -29,35 +29,35 @@ async function main(): Promise<void> {
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
 
-  const [{ n }] = await ds.query('SELECT count(*)::bigint AS n FROM access_log_entry');
+  const [{ n }] = await ds.query('SELECT coalesce(sum(cardinality(event_ids)), 0)::bigint AS n FROM access_log_batch');
   if (Number(n) !== events) {
     const started = Date.now();
-    await ds.query('TRUNCATE access_log_batch, access_log_entry');
+    await ds.query('TRUNCATE access_log_batch');
     // Thirteen months back: real partitions, as a server running for a year would have.
     await ds.query(`SELECT kluis_access_log_partitions_between((now() - interval '13 months')::date, now()::date)`);
-    // Requests of ten events each (a batch row and ten event rows, as the application writes
-    // them), spread over 395 days; one fixed base time so that both tables agree on each batch's time.
+    // Requests of ten events each (a batch row holding ten events, as the application writes
+    // them), spread over 395 days from one fixed base time.
     const perBatch = 10;
     const at = (b: string) => `$2::timestamptz - (${b} % 395) * interval '1 day' - (${b} % 86400) * interval '1 second'`;
     const base = new Date().toISOString();
     const chunk = 200_000;
     for (let from = 0; from < events; from += chunk) {
       const to = Math.min(events, from + chunk) - 1;
+      // Event i of batch b = i / perBatch: its id, dossier and subject derive from i.
+      const ofEvents = (expr: string) => `ARRAY(SELECT ${expr} FROM generate_series(b * ${perBatch}, b * ${perBatch} + ${perBatch - 1}) i)`;
       // Chain columns hold filler: this measures lookups, not verification.
       await ds.query(`INSERT INTO access_log_batch (organisation_id, occurred_at, chain_shard, chain_seq, actor_sub, actor_role, request_id,
           batch_size, batch_mac, prev_hash, chain_hash, shape_action, shape_relationship, shape_granted, shape_denied, shape_pseudonymised,
-          shape_outcome, shape_authorisation, shape_care_relationship, shape_consent, shape_emergency, shape_purpose, shape_legal_basis)
+          shape_outcome, shape_authorisation, shape_care_relationship, shape_consent, shape_emergency, shape_purpose, shape_legal_basis,
+          event_ids, dossier_ids, subject_ids, event_shapes)
         SELECT $1, ${at('b')}, b % 16, b, 'staff-' || (b % 500), 'care_worker', 'r' || b, ${perBatch}, '\\x00', '\\x00', '\\x00',
           '{READ}', '{care_worker}', '{"Person.firstName,Person.lastName,Entry.text"}', '{""}', '{""}', '{GRANTED}', '{t}', '{t}', '{f}', '{f}',
-          '{TREAT}', '{NULL}'
-        FROM generate_series($3::bigint, $4::bigint) b`, [ORG, base, from / perBatch, Math.floor(to / perBatch)]);
-      await ds.query(`INSERT INTO access_log_entry (organisation_id, dossier_id, subject_person_id, occurred_at, chain_seq, chain_shard, batch_pos, shape)
-        SELECT $1, md5('d' || (i % $5::int))::uuid, md5('p' || (i % $5::int))::uuid, ${at(`(i / ${perBatch})`)}, i / ${perBatch}, (i / ${perBatch}) % 16,
-          i % ${perBatch}, 1
-        FROM generate_series($3::bigint, $4::bigint) i`, [ORG, base, from, to, dossiers]);
+          '{TREAT}', '{NULL}', ${ofEvents(`md5('e' || i)::uuid`)}, ${ofEvents(`md5('d' || (i % $5::int))::uuid`)}, ${ofEvents(`md5('p' || (i % $5::int))::uuid`)},
+          array_fill(1, ARRAY[${perBatch}])
+        FROM generate_series($3::bigint, $4::bigint) b`, [ORG, base, from / perBatch, Math.floor(to / perBatch), dossiers]);
       process.stdout.write(`  ${to + 1} events\n`);
     }
-    await ds.query('ANALYZE access_log_batch, access_log_entry');
+    await ds.query('ANALYZE access_log_batch');
     process.stdout.write(`generated ${events} events in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
 
@@ -68,9 +68,11 @@ async function main(): Promise<void> {
   };
   const lookups = {
     'client: who accessed my dossier in the last year (newest 50)': `SELECT occurred_at, actor_role, relationship, action, granted_fields, purpose FROM access_log_event
-       WHERE organisation_id = $2 AND dossier_id = $1 AND occurred_at >= now() - interval '1 year' ORDER BY occurred_at DESC, id DESC LIMIT 50`,
+       WHERE organisation_id = $2 AND batch_dossier_ids @> ARRAY[$1]::uuid[] AND dossier_id = $1 AND occurred_at >= now() - interval '1 year'
+       ORDER BY occurred_at DESC, id DESC LIMIT 50`,
     'privacy officer: every access to dossier X in the last year': `SELECT * FROM access_log_event
-       WHERE organisation_id = $2 AND dossier_id = $1 AND occurred_at >= now() - interval '1 year' ORDER BY occurred_at DESC`,
+       WHERE organisation_id = $2 AND batch_dossier_ids @> ARRAY[$1]::uuid[] AND dossier_id = $1 AND occurred_at >= now() - interval '1 year'
+       ORDER BY occurred_at DESC`,
   };
   const rows = [];
   for (const [name, sql] of Object.entries(lookups)) {

@@ -6,18 +6,20 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { TEST_AUDIT_KEY } from '../support/test-app';
 
 /**
- * Migration 1764000005000 moves the log from one wide row per event to a batch row per request
- * and a narrow row per event. A log is evidence: the move must keep every event exactly as it
- * was, the chain verifiable, and refuse — not smooth over — a log that was tampered with.
+ * Migration 1764000005000 moved the log from one wide row per event to a batch row per request
+ * and a narrow row per event; 1764000007000 moves those rows into arrays of their batch row. A
+ * log is evidence: each move must keep every event exactly as it was, the chain verifiable, and
+ * refuse — not smooth over — a log that was tampered with.
  */
-describe('access log: converting the wide event table into batches and events (migration 1764000005000)', () => {
+describe('access log: converting the wide event table into batches and events (migrations 1764000005000, 1764000007000)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
   });
   afterAll(() => db.drop());
 
-  const ALL = 'SELECT * FROM access_log_event ORDER BY id';
+  /** Every event with every column it always had (the batch's dossier array, which the view shows since 1764000007000, aside). */
+  const ALL = `SELECT to_jsonb(e) - 'batch_dossier_ids' AS event FROM access_log_event e ORDER BY id`;
   /** Verifies with today's code, which reads the converted tables (so only after the migration). */
   const verify = async () => {
     const q = db.ds.createQueryRunner();
@@ -28,8 +30,11 @@ describe('access log: converting the wide event table into batches and events (m
     }
   };
 
-  /** Back to the wide table: undoes 1764000006000 (the append function's event ids) and then 1764000005000. */
+  /** Back to one row per event: undoes 1764000007000 (events as arrays of their batch). */
+  const toEntryRows = () => db.ds.undoLastMigration({ transaction: 'all' });
+  /** Back to the wide table: undoes 1764000007000, 1764000006000 (the append function's event ids) and then 1764000005000. */
   const toWideTable = async () => {
+    await toEntryRows();
     await db.ds.undoLastMigration({ transaction: 'all' });
     await db.ds.undoLastMigration({ transaction: 'all' });
   };
@@ -67,8 +72,8 @@ describe('access log: converting the wide event table into batches and events (m
 
     await db.ds.runMigrations({ transaction: 'all' });
     expect(await db.ds.query(ALL)).toEqual(wide);
-    const [{ batches, entries }] = await db.ds.query('SELECT (SELECT count(*)::int FROM access_log_batch) AS batches, (SELECT count(*)::int FROM access_log_entry) AS entries');
-    expect({ batches, entries }).toEqual({ batches: 6, entries: 36 });
+    const [{ batches, events }] = await db.ds.query('SELECT count(*)::int AS batches, sum(cardinality(event_ids))::int AS events FROM access_log_batch');
+    expect({ batches, events }).toEqual({ batches: 6, events: 36 });
     // Four shapes per request (read, denied, update, search): the repeated reads share one.
     const shapes = await db.ds.query('SELECT DISTINCT cardinality(shape_action) AS n FROM access_log_batch');
     expect(shapes).toEqual([{ n: 4 }]);
@@ -83,6 +88,39 @@ describe('access log: converting the wide event table into batches and events (m
     expect(await db.ds.query(ALL)).toEqual(all);
     await db.ds.runMigrations({ transaction: 'all' });
     expect(await db.ds.query(ALL)).toEqual(all);
+  });
+
+  it('should move the event rows into their batches unchanged, keeping the log verifiable, and back on rollback', async () => {
+    const before = await db.ds.query(ALL);
+    expect(before.length).toBeGreaterThan(36);
+    await toEntryRows();
+    expect(await db.ds.query(ALL)).toEqual(before);
+    const [{ rows }] = await db.ds.query('SELECT count(*)::int AS rows FROM access_log_entry');
+    expect(rows).toBe(before.length);
+    await db.ds.runMigrations({ transaction: 'all' });
+    expect(await db.ds.query(ALL)).toEqual(before);
+    expect(await db.ds.query(`SELECT to_regclass('access_log_entry') AS t`)).toEqual([{ t: null }]);
+    expect((await verify()).problems).toEqual([]);
+  });
+
+  it('should refuse to move event rows that are not each in their place in a batch (tampered), and leave them as they were', async () => {
+    await toEntryRows();
+    const tampers = [
+      // Two events claiming one position.
+      `UPDATE access_log_entry SET batch_pos = 0 WHERE (organisation_id, chain_shard, chain_seq, batch_pos) = (SELECT organisation_id, chain_shard, chain_seq, 1 FROM access_log_entry LIMIT 1)`,
+      // An event whose batch is not there.
+      `UPDATE access_log_entry SET chain_seq = chain_seq + 1000 WHERE id = (SELECT id FROM access_log_entry WHERE batch_pos = 2 LIMIT 1)`,
+    ];
+    for (const tamper of tampers) {
+      await db.ds.query('CREATE TEMP TABLE intact AS SELECT * FROM access_log_entry');
+      expect((await db.ds.query(`WITH t AS (${tamper} RETURNING 1) SELECT count(*)::int AS n FROM t`))[0].n).toBe(1);
+      const tampered = await db.ds.query(ALL);
+      await expect(db.ds.runMigrations({ transaction: 'all' })).rejects.toThrow(/out of place; run npm run audit:verify/);
+      expect(await db.ds.showMigrations()).toBe(true);
+      expect(await db.ds.query(ALL)).toEqual(tampered);
+      await db.ds.query('DELETE FROM access_log_entry; INSERT INTO access_log_entry SELECT * FROM intact; DROP TABLE intact');
+    }
+    await db.ds.runMigrations({ transaction: 'all' });
   });
 
   it('should refuse to convert a log whose events of one batch disagree about their request (tampered), and leave it as it was', async () => {
