@@ -29,10 +29,23 @@ const EVENT_SELECT_V4 = `SELECT e.id, b.organisation_id, b.occurred_at, b.actor_
     b.prev_hash, b.chain_hash, b.dossier_ids AS batch_dossier_ids
   FROM access_log_batch b CROSS JOIN LATERAL ${EVENTS_OF_BATCH}`;
 
+/**
+ * How many of the most common dossier ids ANALYZE keeps per partition. With the default (100)
+ * the planner guessed every dossier in 0.5 % of the batches and walked the organisation's batches
+ * newest first instead of asking the GIN index: 1.2 s for "who accessed my dossier" on 10 million
+ * events (`bench:log`), 6.5 ms with this. A partition does not inherit it, so each new one is set too.
+ */
+const DOSSIER_STATISTICS = 1000;
+
 /** Only the batch table is partitioned now. */
 const PARTITIONS_BETWEEN_V2 = replaced(
-  replaced(PARTITIONS_BETWEEN, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
-  "ARRAY['access_log_batch', 'access_log_entry']", "ARRAY['access_log_batch']",
+  replaced(
+    replaced(PARTITIONS_BETWEEN, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+    "ARRAY['access_log_batch', 'access_log_entry']", "ARRAY['access_log_batch']",
+  ),
+  '        created := created + 1;',
+  `        EXECUTE format('ALTER TABLE %I ALTER COLUMN dossier_ids SET STATISTICS ${DOSSIER_STATISTICS}', name);
+        created := created + 1;`,
 );
 const PARTITIONS_BETWEEN_V1 = replaced(PARTITIONS_BETWEEN, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
 
@@ -117,6 +130,7 @@ export class AccessLogEventArrays1764000007000 implements MigrationInterface {
     // The two access paths of the log's readers, and nothing else: the log is written on every read.
     await q.query(`CREATE INDEX access_log_batch_dossiers ON access_log_batch USING gin (dossier_ids)`);
     await q.query(`CREATE INDEX access_log_batch_org_time ON access_log_batch (organisation_id, occurred_at DESC)`);
+    await q.query(`ALTER TABLE access_log_batch ALTER COLUMN dossier_ids SET STATISTICS ${DOSSIER_STATISTICS}`);
     await q.query(PARTITIONS_BETWEEN_V2);
     await q.query(`CREATE VIEW access_log_event AS ${EVENT_SELECT_V4}`);
     await q.query(APPEND_FUNCTION_V5);

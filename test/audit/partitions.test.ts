@@ -123,6 +123,15 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
     expect(second.created).toBe(0);
   });
 
+  it('should give every partition, old and new, the dossier-id statistics the planner needs to use the GIN index', async () => {
+    await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(15)');
+    const targets: { name: string; target: number }[] = await app.db.ds.query(`SELECT c.relname AS name, a.attstattarget::int AS target
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'dossier_ids'
+      WHERE i.inhparent = 'access_log_batch'::regclass`);
+    expect(targets.map((t) => t.name)).toContain(partitionName(15));
+    expect(targets.filter((t) => t.target !== 1000)).toEqual([]);
+  });
+
   it('should still create a month’s partition when the DEFAULT partition already holds events of that month (a server that ran long without it)', async () => {
     const org = await anOrganisation(app.db.ds);
     const at = midMonth(16);
