@@ -304,7 +304,9 @@ function appendCall(offset: number): string {
 /**
  * A uuid[] parameter as PostgreSQL's array text, built in one join: pg's generic array
  * serialisation quotes and escapes element by element. Ids come from uuid columns or
- * `randomUUID` (nothing to escape); anything else makes the `::uuid[]` cast refuse the statement.
+ * `randomUUID` (nothing to escape); anything else makes the `::uuid[]` cast refuse the statement,
+ * or — a text with a comma, read as two elements — the append function's check that every event
+ * array has one element per event.
  */
 const uuidArray = (ids: readonly (string | null)[]) => `{${ids.map((id) => id ?? 'NULL').join(',')}}`;
 

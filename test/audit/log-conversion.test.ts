@@ -112,13 +112,14 @@ describe('access log: converting the wide event table into batches and events (m
       `UPDATE access_log_entry SET chain_seq = chain_seq + 1000 WHERE id = (SELECT id FROM access_log_entry WHERE batch_pos = 2 LIMIT 1)`,
     ];
     for (const tamper of tampers) {
-      await db.ds.query('CREATE TEMP TABLE intact AS SELECT * FROM access_log_entry');
+      // A table, not a TEMP one: the pool may run the next statements on another connection.
+      await db.ds.query('CREATE TABLE intact_entries AS SELECT * FROM access_log_entry');
       expect((await db.ds.query(`WITH t AS (${tamper} RETURNING 1) SELECT count(*)::int AS n FROM t`))[0].n).toBe(1);
       const tampered = await db.ds.query(ALL);
       await expect(db.ds.runMigrations({ transaction: 'all' })).rejects.toThrow(/out of place; run npm run audit:verify/);
       expect(await db.ds.showMigrations()).toBe(true);
       expect(await db.ds.query(ALL)).toEqual(tampered);
-      await db.ds.query('DELETE FROM access_log_entry; INSERT INTO access_log_entry SELECT * FROM intact; DROP TABLE intact');
+      await db.ds.query('DELETE FROM access_log_entry; INSERT INTO access_log_entry SELECT * FROM intact_entries; DROP TABLE intact_entries');
     }
     await db.ds.runMigrations({ transaction: 'all' });
   });
