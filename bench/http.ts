@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -30,6 +30,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Unmeasured load per scenario and server before the rounds: JIT, connection pool and plan caches warm. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** The fixed offered load of the latency windows, as a share of the bare server's throughput. */
+const LATENCY_LOAD = Number(process.env.BENCH_LATENCY_LOAD ?? 0.6);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 6);
 
 const CASELOAD = `query Caseload { dossiers(first: 50) { edges { node { id status type openedOn closedOn
   subject { firstName lastName dateOfBirth bsn city phone } } } } }`;
@@ -42,9 +45,45 @@ const DETAIL = `query DossierPage($id: ID!) { dossier(id: $id) { id version stat
 const AUDIT = `query AuditView { dossiers(first: 50) { edges { node { id subject { firstName lastName }
   family { edges { node { relation } } } entries(first: 5) { edges { node { kind text } } } entitlements { edges { node { product } } } } } } }`;
 
+/**
+ * CPU time (user + system, ms) of these processes so far, with that of their children already
+ * ended (so backends PostgreSQL closed during a window count through the postmaster), from /proc
+ * (Linux; 0 elsewhere).
+ */
+function cpuMs(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are the 12th to 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // gone (a backend that ended: the postmaster's children time has it) or not Linux
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** The PostgreSQL processes of this machine (postmaster, backends, WAL writer …): the database's share of a request. */
+function postgresPids(): number[] {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    }).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code) => code && code !== 143 && console.error(`${script} exited with ${code}`));
+  // A failed run must not leave its servers behind, holding the ports for the next one.
+  process.on('exit', () => child.kill());
   return child;
 }
 
@@ -75,13 +114,25 @@ interface Scenario {
   variables?: Record<string, unknown>;
 }
 
-async function load(port: number, s: Scenario, duration = DURATION) {
+/**
+ * One load window. Besides throughput and latency, the CPU each process spent per request — the
+ * API server, PostgreSQL, the load generator (this process) — which says where a difference
+ * between the variants comes from, and moves far less than throughput on a shared machine.
+ */
+async function load(port: number, s: Scenario, server?: ChildProcess, duration = DURATION, overallRate = 0) {
+  const pg = postgresPids();
+  const before = { api: cpuMs(server?.pid ? [server.pid] : []), pg: cpuMs(pg), gen: process.cpuUsage() };
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration,
+    url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration, ...(overallRate ? { overallRate } : {}),
     headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
     body: JSON.stringify({ query: s.query, variables: s.variables }),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts };
+  const n = Math.max(1, result.requests.total);
+  const gen = process.cpuUsage(before.gen);
+  return {
+    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts,
+    apiCpuMs: (cpuMs(server?.pid ? [server.pid] : []) - before.api) / n, pgCpuMs: (cpuMs(postgresPids()) - before.pg) / n, genCpuMs: (gen.user + gen.system) / 1000 / n,
+  };
 }
 
 async function main(): Promise<void> {
@@ -94,12 +145,14 @@ async function main(): Promise<void> {
   writeFileSync(jwksFile, JSON.stringify({ keys: [key.publicJwk] }));
   const sign = (claims: Record<string, unknown>) => mintToken(key, claims, { issuer: ISSUER, audience: AUDIENCE, ttl: 3600 });
   const staff = (sub: string, role: string) => sign({ sub, role, org: BENCH_ORG, amr: ['pwd', 'otp'] });
-  const scenarios: Scenario[] = [
+  const all: Scenario[] = [
     { name: 'caseload list (50 dossiers × 11 fields)', token: await staff(careWorker(50), 'care_worker'), query: CASELOAD },
     { name: 'dossier detail (~150 fields, family, plan, 20 entries)', token: await staff(careWorker(50), 'care_worker'), query: DETAIL, variables: { id: data.newestDossierId } },
     { name: 'parent view of a dossier (many fields denied)', token: await sign({ sub: 'bench-parent', role: 'client', person: data.parentPersonId, org: BENCH_ORG }), query: DETAIL, variables: { id: data.newestDossierId } },
     { name: 'auditor view (50 granted dossiers, pseudonymised)', token: await staff(BENCH_AUDITOR, 'auditor'), query: AUDIT },
   ];
+  // BENCH_ONLY=caseload (a word of the scenario's name) measures one scenario, for a quick look at a change.
+  const scenarios = all.filter((s) => !process.env.BENCH_ONLY || s.name.includes(process.env.BENCH_ONLY));
 
   // SQL statements per request, in-process on the same database (one request each).
   const verifyToken = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: verificationKeys(key) });
@@ -128,21 +181,37 @@ async function main(): Promise<void> {
   const bareServer = start(path.resolve(__dirname, 'serve-bare.js'), serverEnv(4802));
   await Promise.all([ready(4801, scenarios[0].token), ready(4802, scenarios[0].token)]);
   // Otherwise the first scenario's first round measures the start-up of whichever server goes first.
-  if (WARMUP > 0) for (const s of scenarios) for (const port of [4801, 4802]) await load(port, s, WARMUP);
+  const servers = { authz: { port: 4801, process: authzServer }, bare: { port: 4802, process: bareServer } };
+  if (WARMUP > 0) for (const s of scenarios) for (const v of Object.values(servers)) await load(v.port, s, v.process, WARMUP);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const s of scenarios) {
       results[s.name] ??= { authz: [], bare: [] };
       // Alternate which variant goes first, so warm-up and drift favour neither.
       const order = round % 2 ? (['bare', 'authz'] as const) : (['authz', 'bare'] as const);
-      for (const v of order) results[s.name][v].push(await load(v === 'authz' ? 4801 : 4802, s));
+      for (const v of order) results[s.name][v].push(await load(servers[v].port, s, servers[v].process));
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  // Latency at a fixed offered load both servers carry: at saturation a closed loop's latency is
+  // its connections divided by its throughput (Little's law), so that p99 ratio only restates the
+  // throughput ratio. Same rate for both variants: a share of the bare server's throughput.
+  const fixed: Record<string, { rate: number; authz: Awaited<ReturnType<typeof load>>[]; bare: Awaited<ReturnType<typeof load>>[] }> = {};
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const s of scenarios) {
+      fixed[s.name] ??= { rate: Math.round(LATENCY_LOAD * mean(results[s.name].bare.map((x) => x.rps))), authz: [], bare: [] };
+      const order = round % 2 ? (['bare', 'authz'] as const) : (['authz', 'bare'] as const);
+      for (const v of order) fixed[s.name][v].push(await load(servers[v].port, s, servers[v].process, LATENCY_SECONDS, fixed[s.name].rate));
     }
   }
   await Promise.all([stop(authzServer), stop(bareServer)]);
 
   const best = (xs: Awaited<ReturnType<typeof load>>[]) => ({
-    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length, p50: percentile(xs.map((x) => x.p50), 50), p99: percentile(xs.map((x) => x.p99), 50), errors: xs.reduce((a, x) => a + x.errors, 0),
+    rps: mean(xs.map((x) => x.rps)), p50: percentile(xs.map((x) => x.p50), 50), p99: percentile(xs.map((x) => x.p99), 50), errors: xs.reduce((a, x) => a + x.errors, 0),
+    api: mean(xs.map((x) => x.apiCpuMs)), pg: mean(xs.map((x) => x.pgCpuMs)), gen: mean(xs.map((x) => x.genCpuMs)),
   });
   const rows = [];
+  const cpuRows = [];
+  const latencyRows = [];
   for (const s of scenarios) {
     const a = best(results[s.name].authz);
     const b = best(results[s.name].bare);
@@ -150,17 +219,27 @@ async function main(): Promise<void> {
       scenario: s.name, 'authz req/s': a.rps, 'bare req/s': b.rps, 'throughput ratio': a.rps / b.rps, 'authz p50 ms': a.p50, 'authz p99 ms': a.p99,
       'bare p99 ms': b.p99, 'p99 ratio': a.p99 / b.p99, 'SQL/req authz': await statements(real.app, s), 'SQL/req bare': await statements(bare.app, s), errors: a.errors + b.errors,
     });
+    const fa = best(fixed[s.name].authz);
+    const fb = best(fixed[s.name].bare);
+    latencyRows.push({
+      scenario: s.name, 'offered req/s': fixed[s.name].rate, 'authz req/s': fa.rps, 'bare req/s': fb.rps, 'authz p50 ms': fa.p50, 'bare p50 ms': fb.p50,
+      'authz p99 ms': fa.p99, 'bare p99 ms': fb.p99, 'p99 ratio': fa.p99 / fb.p99, errors: fa.errors + fb.errors,
+    });
+    cpuRows.push({
+      scenario: s.name, 'API authz': a.api, 'API bare': b.api, 'PostgreSQL authz': a.pg, 'PostgreSQL bare': b.pg, 'load generator authz': a.gen, 'load generator bare': b.gen,
+      'all authz': a.api + a.pg + a.gen, 'all bare': b.api + b.pg + b.gen,
+    });
   }
   await real.apollo.stop();
   await bare.apollo.stop();
 
   // Throughput with 1 and 2 worker processes (WEB_CONCURRENCY), authorised server only.
   const workerRows = [];
-  for (const workers of [1, 2]) {
+  for (const workers of process.env.BENCH_ONLY ? [] : [1, 2]) {
     const server = start(path.resolve(__dirname, '../src/main.js'), serverEnv(4803, workers));
     await ready(4803, scenarios[0].token);
     for (const s of scenarios.slice(0, 2)) {
-      if (WARMUP > 0) await load(4803, s, WARMUP);
+      if (WARMUP > 0) await load(4803, s, undefined, WARMUP);
       const r = await load(4803, s);
       workerRows.push({ workers, scenario: s.name, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors });
     }
@@ -168,9 +247,11 @@ async function main(): Promise<void> {
   }
 
   printTable(`bench — HTTP, ${data.dossiers} dossiers, ${CONNECTIONS} connections, ${ROUNDS}×${DURATION} s per variant, interleaved`, rows);
+  printTable(`latency at a fixed offered load (${LATENCY_LOAD} × bare throughput), ${ROUNDS}×${LATENCY_SECONDS} s per variant, interleaved`, latencyRows);
+  printTable('CPU per request (ms, user + system, mean of the rounds)', cpuRows);
   printTable('SQL statements per request by caseload size (must not grow)', [caseloadStatements]);
-  printTable('worker processes (WEB_CONCURRENCY), authorised server', workerRows);
-  writeJson('http', { dossiers: data.dossiers, connections: CONNECTIONS, seconds: DURATION, rounds: ROUNDS, scenarios: rows, caseloadStatements, workers: workerRows });
+  if (workerRows.length) printTable('worker processes (WEB_CONCURRENCY), authorised server', workerRows);
+  writeJson('http', { dossiers: data.dossiers, connections: CONNECTIONS, seconds: DURATION, rounds: ROUNDS, scenarios: rows, latency: latencyRows, cpu: cpuRows, caseloadStatements, workers: workerRows });
   await db.close();
   process.stdout.write(`bench: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
