@@ -1,5 +1,5 @@
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
-import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import { Category } from '../entities/enums';
 import { ErrorCode } from '../errors/errors';
@@ -10,22 +10,30 @@ const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 type Row = Record<string | symbol, unknown>;
 
-/** The dossier a row belongs to and the facts its field decision needs. */
-function locate(ctx: Context, typeName: string, fieldName: string, row: Row): { dossierId: string | null; target: Target } {
+/**
+ * Where a row's field decision takes its dossier (null: none, so denied) and the facts it needs.
+ * Chosen once per schema field, not per row: the guard runs for every field of every row of a
+ * list (550 times for a caseload page), so the common case builds no object per call.
+ */
+type Locate = (ctx: Context, row: Row) => { dossierId: string | null; target: Target };
+
+const dossierIdOf = (row: Row) => (typeof row.dossierId === 'string' ? row.dossierId : null);
+
+function locator(typeName: string, fieldName: string): Locate | { byId: boolean; target: Target } {
   switch (typeName) {
     case 'Dossier':
-      return { dossierId: row.id as string, target: { typeName, fieldName } };
+      return { byId: true, target: { typeName, fieldName } };
     case 'Person':
-      return ctx.access.personTarget(row as never, typeName, fieldName);
+      return (ctx, row) => ctx.access.personTarget(row as never, typeName, fieldName);
     case 'Entry':
-      return { dossierId: row.dossierId as string, target: { typeName, fieldName, hiddenFrom: row.hiddenFrom as string[] } };
+      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, hiddenFrom: row.hiddenFrom as string[] } });
     case 'WorkNote':
-      return { dossierId: row.dossierId as string, target: { typeName, fieldName, authorId: row.authorId as string } };
+      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, authorId: row.authorId as string } });
     case 'RightsRequest':
-      return { dossierId: row.dossierId as string, target: { typeName, fieldName, requesterIds: row.requesterPersonIds as string[] } };
+      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, requesterIds: row.requesterPersonIds as string[] } });
     default:
-      // Every other dossier-scoped row carries its dossier id; one without it is denied below.
-      return { dossierId: typeof row.dossierId === 'string' ? row.dossierId : null, target: { typeName, fieldName } };
+      // Every other dossier-scoped row carries its dossier id; one without it is denied.
+      return { byId: false, target: { typeName, fieldName } };
   }
 }
 
@@ -37,14 +45,22 @@ function forbiddenField(path: string, category: string): GraphQLError {
 function guarded(typeName: string, fieldName: string, category: Category, resolve: GraphQLFieldResolver<Row, Context>): GraphQLFieldResolver<Row, Context> {
   const path = `${typeName}.${fieldName}`;
   const denied = forbiddenField(path, category);
-  return (row, args, ctx, info) => {
-    const { dossierId, target } = locate(ctx, typeName, fieldName, row);
+  const locate = locator(typeName, fieldName);
+  const decide = (dossierId: string | null, target: Target, row: Row, args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
     // No dossier context: nothing admitted this row, so nothing of it is shown (fail closed).
     if (dossierId === null) throw denied;
     const outcome = ctx.access.readField(dossierId, category, path, target);
-    if (outcome === 'GRANTED') return resolve(row, args, ctx, info);
+    if (outcome === 'GRANTED') return resolve(row, args as never, ctx, info);
     if (outcome === 'PSEUDONYMISED') return ctx.access.pseudonym(dossierId, row.id as string);
     throw denied;
+  };
+  if (typeof locate !== 'function') {
+    const { byId, target } = locate;
+    return (row, args, ctx, info) => decide(byId ? (typeof row.id === 'string' ? row.id : null) : dossierIdOf(row), target, row, args, ctx, info);
+  }
+  return (row, args, ctx, info) => {
+    const { dossierId, target } = locate(ctx, row);
+    return decide(dossierId, target, row, args, ctx, info);
   };
 }
 
