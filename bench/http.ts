@@ -20,6 +20,7 @@ import { createTokenVerifier } from '../src/auth/token-verifier';
 import { statementCount } from '../src/db/data-source';
 import { createBareApp } from './bare';
 import { openBenchDatabase } from './bench-db';
+import { paced } from './paced';
 import { percentile, printTable, writeJson } from './report';
 import { BENCH_AUDITOR, BENCH_ORG, careWorker, seedBench } from './seed';
 
@@ -30,7 +31,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Unmeasured load per scenario and server before the rounds: JIT, connection pool and plan caches warm. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-/** The fixed offered load of the latency windows, as a share of the bare server's throughput. */
+/** The fixed offered load of the latency windows, as a share of the slower variant's saturated throughput. */
 const LATENCY_LOAD = Number(process.env.BENCH_LATENCY_LOAD ?? 0.6);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 6);
 
@@ -119,18 +120,21 @@ interface Scenario {
  * API server, PostgreSQL, the load generator (this process) — which says where a difference
  * between the variants comes from, and moves far less than throughput on a shared machine.
  */
-async function load(port: number, s: Scenario, server?: ChildProcess, duration = DURATION, overallRate = 0) {
+async function load(port: number, s: Scenario, server?: ChildProcess, duration = DURATION, rate = 0) {
   const pg = postgresPids();
   const before = { api: cpuMs(server?.pid ? [server.pid] : []), pg: cpuMs(pg), gen: process.cpuUsage() };
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration, ...(overallRate ? { overallRate } : {}),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ query: s.query, variables: s.variables }),
-  });
-  const n = Math.max(1, result.requests.total);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}` };
+  const body = JSON.stringify({ query: s.query, variables: s.variables });
+  // A rate: open loop, evenly spaced (paced.ts); none: closed loop at saturation (autocannon).
+  const r = rate
+    ? await paced(port, headers, body, rate, duration)
+    : await autocannon({ url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections: CONNECTIONS, duration, headers, body }).then((a) => ({
+        rps: a.requests.average, p50: a.latency.p50, p99: a.latency.p99, errors: a.errors + a.non2xx + a.timeouts, total: a.requests.total,
+      }));
+  const n = Math.max(1, r.total);
   const gen = process.cpuUsage(before.gen);
   return {
-    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts,
+    rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors,
     apiCpuMs: (cpuMs(server?.pid ? [server.pid] : []) - before.api) / n, pgCpuMs: (cpuMs(postgresPids()) - before.pg) / n, genCpuMs: (gen.user + gen.system) / 1000 / n,
   };
 }
@@ -194,11 +198,13 @@ async function main(): Promise<void> {
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   // Latency at a fixed offered load both servers carry: at saturation a closed loop's latency is
   // its connections divided by its throughput (Little's law), so that p99 ratio only restates the
-  // throughput ratio. Same rate for both variants: a share of the bare server's throughput.
+  // throughput ratio. Same rate for both variants, a share of what the slower of them carries at
+  // saturation (a server is run well below it); requests evenly spaced (paced.ts).
   const fixed: Record<string, { rate: number; authz: Awaited<ReturnType<typeof load>>[]; bare: Awaited<ReturnType<typeof load>>[] }> = {};
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const s of scenarios) {
-      fixed[s.name] ??= { rate: Math.round(LATENCY_LOAD * mean(results[s.name].bare.map((x) => x.rps))), authz: [], bare: [] };
+      const carried = Math.min(mean(results[s.name].authz.map((x) => x.rps)), mean(results[s.name].bare.map((x) => x.rps)));
+      fixed[s.name] ??= { rate: Math.round(LATENCY_LOAD * carried), authz: [], bare: [] };
       const order = round % 2 ? (['bare', 'authz'] as const) : (['authz', 'bare'] as const);
       for (const v of order) fixed[s.name][v].push(await load(servers[v].port, s, servers[v].process, LATENCY_SECONDS, fixed[s.name].rate));
     }
@@ -247,7 +253,7 @@ async function main(): Promise<void> {
   }
 
   printTable(`bench — HTTP, ${data.dossiers} dossiers, ${CONNECTIONS} connections, ${ROUNDS}×${DURATION} s per variant, interleaved`, rows);
-  printTable(`latency at a fixed offered load (${LATENCY_LOAD} × bare throughput), ${ROUNDS}×${LATENCY_SECONDS} s per variant, interleaved`, latencyRows);
+  printTable(`latency at a fixed offered load (${LATENCY_LOAD} × the slower variant's throughput, evenly spaced), ${ROUNDS}×${LATENCY_SECONDS} s per variant, interleaved`, latencyRows);
   printTable('CPU per request (ms, user + system, mean of the rounds)', cpuRows);
   printTable('SQL statements per request by caseload size (must not grow)', [caseloadStatements]);
   if (workerRows.length) printTable('worker processes (WEB_CONCURRENCY), authorised server', workerRows);
