@@ -12,10 +12,10 @@ import { isUuid } from '../util/ids';
 import { preparedQuery } from '../db/prepared';
 import { hydrate } from '../services/hydrate';
 import type { AccessAction, DecisionRecord } from '../audit/access-log';
-import { categoriesOf, decideRead, Grant, mayWrite, Outcome, PersonFacts, Target, ViewerFacts, writeReachOf } from './decide';
+import { categoriesOf, decideRead, FieldRef, Grant, mayWrite, Outcome, RowFacts, ViewerFacts, writeReachOf } from './decide';
 import { grantSql } from './relationships.sql';
 import { HIDDEN_FROM_GROUP, WriteReach } from './policy';
-import { PERSON_SCOPE, PersonScope } from './scoped';
+import type { PersonScope } from './scoped';
 
 /** Extra columns of a list page: the dossier's relationship rows (JSON) and the organisation's narrowing. */
 const GRANTS_COLUMN = 'kluis_grants';
@@ -71,7 +71,6 @@ export class AccessService {
   private readonly readRecords = new Map<string, DecisionRecord>();
   private readonly subjects = new Map<string, string>();
   private readonly authorisedWrites = new Set<string>();
-  private readonly personFacts = new WeakMap<object, PersonFacts>();
   private facts: ViewerFacts;
   private narrowing: PolicyNarrowing | undefined;
   private professionalRow?: Promise<Professional>;
@@ -255,8 +254,8 @@ export class AccessService {
    * The field decision: may the viewer read `path` (`Type.field`) of a row in this dossier?
    * Synchronous — relationships were loaded when the dossier was admitted — and recorded.
    */
-  readField(dossierId: string, category: Category, path: string, target: Target): Outcome {
-    const outcome = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+  readField(dossierId: string, category: Category, path: string, field: FieldRef, row: RowFacts): Outcome {
+    const outcome = decideRead(this.grantsLoaded(dossierId), category, field, row, this.facts, this.narrowing);
     const d = category === Category.ACCESS_LOG ? this.record(dossierId, 'LOG_READ') : this.readRecord(dossierId);
     (outcome === 'GRANTED' ? d.granted : outcome === 'PSEUDONYMISED' ? d.pseudonymised : d.denied).add(path);
     return outcome;
@@ -267,8 +266,8 @@ export class AccessService {
    * same viewer, recorded as one EXPORT event per dossier listing every field path handed out
    * (or withheld). Only what is GRANTED goes into the export; a pseudonym never does.
    */
-  exportField(dossierId: string, category: Category, path: string, target: Target): boolean {
-    const outcome = decideRead(this.grantsLoaded(dossierId), category, target, this.facts, this.narrowing);
+  exportField(dossierId: string, category: Category, path: string, field: FieldRef, row: RowFacts): boolean {
+    const outcome = decideRead(this.grantsLoaded(dossierId), category, field, row, this.facts, this.narrowing);
     const d = this.record(dossierId, 'EXPORT');
     (outcome === 'GRANTED' ? d.granted : d.denied).add(path);
     return outcome === 'GRANTED';
@@ -284,17 +283,15 @@ export class AccessService {
     return d;
   }
 
-  /** Facts about a person as reached in a dossier, for the field decision. */
-  personTarget(person: { id: string; dateOfBirth: string; addressConfidential: boolean } & { [PERSON_SCOPE]?: PersonScope }, typeName: string, fieldName: string): { dossierId: string | null; target: Target } {
-    const scope = person[PERSON_SCOPE];
-    if (!scope) return { dossierId: null, target: { typeName, fieldName } };
-    // The facts of a person row are the same for each of its fields: computed once per row.
-    let facts = this.personFacts.get(person);
-    if (!facts) {
-      facts = { id: person.id, isSubject: scope.isSubject, viaFamily: !scope.isSubject, minor: ageOn(person.dateOfBirth, this.today) < 18, addressConfidential: person.addressConfidential };
-      this.personFacts.set(person, facts);
-    }
-    return { dossierId: scope.dossierId, target: { typeName, fieldName, person: facts } };
+  /**
+   * Facts about a person as reached in a dossier (`inDossier`), for the field decision: computed
+   * on the person's first field and kept on its scope for the others. A scope lives for one
+   * request, as does this service, so the age is that of this request's day.
+   */
+  personFacts(scope: PersonScope, person: { id: string; dateOfBirth: string; addressConfidential: boolean }): RowFacts {
+    return (scope.facts ??= {
+      person: { id: person.id, isSubject: scope.isSubject, viaFamily: !scope.isSubject, minor: ageOn(person.dateOfBirth, this.today) < 18, addressConfidential: person.addressConfidential },
+    });
   }
 
   /**

@@ -29,15 +29,25 @@ export interface PersonFacts {
   addressConfidential: boolean;
 }
 
-/** What a field decision is about: the field, and the facts of the row it belongs to. */
-export interface Target {
+/** The field a decision is about: fixed per schema field, built once. */
+export interface FieldRef {
   typeName: string;
   fieldName: string;
+}
+
+/**
+ * The facts of the row a field belongs to that reaches depend on. Kept apart from the field so
+ * that the decision of every field of every row (550 for a caseload page) builds no object: a
+ * row's facts are shared by its fields, and a row with none shares `NO_FACTS`.
+ */
+export interface RowFacts {
   person?: PersonFacts;
   authorId?: string;
   hiddenFrom?: readonly string[];
   requesterIds?: readonly string[];
 }
+
+export const NO_FACTS: RowFacts = Object.freeze({});
 
 export type Outcome = 'GRANTED' | 'DENIED' | 'PSEUDONYMISED';
 
@@ -47,58 +57,58 @@ export function cellOf(relationship: RelationshipName, category: Category, narro
   return POLICY[relationship][category];
 }
 
-function reachOutcome(reach: Reach, grant: Grant, category: Category, t: Target, viewer: ViewerFacts): Outcome {
+function reachOutcome(reach: Reach, grant: Grant, category: Category, field: FieldRef, row: RowFacts, viewer: ViewerFacts): Outcome {
   switch (reach) {
     case 'all':
     case 'notHidden':
     case 'dossierLog':
       return 'GRANTED';
     case 'own':
-      return t.person && t.person.id === viewer.personId ? 'GRANTED' : 'DENIED';
+      return row.person && row.person.id === viewer.personId ? 'GRANTED' : 'DENIED';
     case 'subject':
-      return t.person?.isSubject ? 'GRANTED' : 'DENIED';
+      return row.person?.isSubject ? 'GRANTED' : 'DENIED';
     case 'subjectBsn':
-      return t.person?.isSubject && t.fieldName === 'bsn' ? 'GRANTED' : 'DENIED';
+      return row.person?.isSubject && field.fieldName === 'bsn' ? 'GRANTED' : 'DENIED';
     case 'ownAndMinors':
-      return t.person && (t.person.id === viewer.personId || (t.person.minor && !t.person.addressConfidential)) ? 'GRANTED' : 'DENIED';
+      return row.person && (row.person.id === viewer.personId || (row.person.minor && !row.person.addressConfidential)) ? 'GRANTED' : 'DENIED';
     case 'namesOnly':
       // The family list and each member's person are reachable; the person's own fields are then
       // limited to names by the family rule in `decideRead`.
-      return (t.typeName === 'Dossier' && t.fieldName === 'family') || (t.typeName === 'FamilyMember' && t.fieldName === 'person') ? 'GRANTED' : 'DENIED';
+      return (field.typeName === 'Dossier' && field.fieldName === 'family') || (field.typeName === 'FamilyMember' && field.fieldName === 'person') ? 'GRANTED' : 'DENIED';
     case 'author':
       // The list itself is filtered to the viewer's own notes; each note is checked again here.
-      return t.authorId === undefined || t.authorId === viewer.professionalId ? 'GRANTED' : 'DENIED';
+      return row.authorId === undefined || row.authorId === viewer.professionalId ? 'GRANTED' : 'DENIED';
     case 'granted':
       return grant.categories?.includes(category) ? 'GRANTED' : 'DENIED';
     case 'pseudonym':
       if (grant.categories?.includes(category)) return 'GRANTED';
-      return t.fieldName === 'firstName' ? 'PSEUDONYMISED' : 'DENIED';
+      return field.fieldName === 'firstName' ? 'PSEUDONYMISED' : 'DENIED';
     case 'ownRequests':
-      return t.requesterIds === undefined || (viewer.personId !== null && t.requesterIds.includes(viewer.personId)) ? 'GRANTED' : 'DENIED';
+      return row.requesterIds === undefined || (viewer.personId !== null && row.requesterIds.includes(viewer.personId)) ? 'GRANTED' : 'DENIED';
   }
 }
 
 /** The FAMILY reach of a relationship decides what a relative's person shows. */
-function familyAllows(grant: Grant, t: Target, narrowing?: PolicyNarrowing): boolean {
-  if (!t.person?.viaFamily) return true;
+function familyAllows(grant: Grant, field: FieldRef, row: RowFacts, narrowing?: PolicyNarrowing): boolean {
+  if (!row.person?.viaFamily) return true;
   const family = cellOf(grant.relationship, Category.FAMILY, narrowing)?.read;
   if (!family) return false;
-  return family !== 'namesOnly' || NAME_FIELDS.has(t.fieldName);
+  return family !== 'namesOnly' || NAME_FIELDS.has(field.fieldName);
 }
 
-function decideOne(grant: Grant, category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
+function decideOne(grant: Grant, category: Category, field: FieldRef, row: RowFacts, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
   const reach = cellOf(grant.relationship, category, narrowing)?.read;
   if (!reach) return 'DENIED';
   const isClient = CLIENT_RELATIONSHIPS.has(grant.relationship);
   // §4 note 1: a confidential address never reaches another client or a partner.
-  if (category === Category.CONTACT && t.person?.addressConfidential && t.person.id !== viewer.personId && (isClient || PARTNER_RELATIONSHIPS.has(grant.relationship))) {
+  if (category === Category.CONTACT && row.person?.addressConfidential && row.person.id !== viewer.personId && (isClient || PARTNER_RELATIONSHIPS.has(grant.relationship))) {
     return 'DENIED';
   }
   // §4 note 2: an entry hidden from the viewer's group stays hidden, whatever else applies.
   const group = HIDDEN_FROM_GROUP[grant.relationship];
-  if (group && t.hiddenFrom?.includes(group)) return 'DENIED';
-  if (!familyAllows(grant, t, narrowing)) return 'DENIED';
-  return reachOutcome(reach, grant, category, t, viewer);
+  if (group && row.hiddenFrom?.includes(group)) return 'DENIED';
+  if (!familyAllows(grant, field, row, narrowing)) return 'DENIED';
+  return reachOutcome(reach, grant, category, field, row, viewer);
 }
 
 /**
@@ -106,10 +116,10 @@ function decideOne(grant: Grant, category: Category, t: Target, viewer: ViewerFa
  * Pure and synchronous: everything it needs was loaded for the request beforehand. With several
  * grants (a partner with two scopes) the most permissive outcome wins.
  */
-export function decideRead(grants: readonly Grant[], category: Category, t: Target, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
+export function decideRead(grants: readonly Grant[], category: Category, field: FieldRef, row: RowFacts, viewer: ViewerFacts, narrowing?: PolicyNarrowing): Outcome {
   let best: Outcome = 'DENIED';
   for (const grant of grants) {
-    const outcome = decideOne(grant, category, t, viewer, narrowing);
+    const outcome = decideOne(grant, category, field, row, viewer, narrowing);
     if (outcome === 'GRANTED') return outcome;
     if (outcome === 'PSEUDONYMISED') best = outcome;
   }

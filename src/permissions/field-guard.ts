@@ -1,39 +1,48 @@
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
-import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import { Category } from '../entities/enums';
 import { ErrorCode } from '../errors/errors';
-import type { Target } from './decide';
+import { FieldRef, NO_FACTS, RowFacts } from './decide';
 import { categoryOf, isCategory } from './fields';
+import { PERSON_SCOPE, PersonScope } from './scoped';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 type Row = Record<string | symbol, unknown>;
 
 /**
- * Where a row's field decision takes its dossier (null: none, so denied) and the facts it needs.
+ * Where a row's field decision takes its dossier (null: none, so denied) and the row's facts.
  * Chosen once per schema field, not per row: the guard runs for every field of every row of a
- * list (550 times for a caseload page), so the common case builds no object per call.
+ * list (550 times for a caseload page), so the common rows build no object per call.
  */
-type Locate = (ctx: Context, row: Row) => { dossierId: string | null; target: Target };
+interface Locator {
+  dossierOf(row: Row): string | null;
+  factsOf(ctx: Context, row: Row): RowFacts;
+}
 
 const dossierIdOf = (row: Row) => (typeof row.dossierId === 'string' ? row.dossierId : null);
+const noFacts = () => NO_FACTS;
 
-function locator(typeName: string, fieldName: string): Locate | { byId: boolean; target: Target } {
+function locator(typeName: string): Locator {
   switch (typeName) {
     case 'Dossier':
-      return { byId: true, target: { typeName, fieldName } };
+      return { dossierOf: (row) => (typeof row.id === 'string' ? row.id : null), factsOf: noFacts };
     case 'Person':
-      return (ctx, row) => ctx.access.personTarget(row as never, typeName, fieldName);
+      // A person handed out without `inDossier` has no dossier, so nothing of it is shown.
+      return {
+        dossierOf: (row) => (row[PERSON_SCOPE] as PersonScope | undefined)?.dossierId ?? null,
+        factsOf: (ctx, row) => ctx.access.personFacts(row[PERSON_SCOPE] as PersonScope, row as never),
+      };
     case 'Entry':
-      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, hiddenFrom: row.hiddenFrom as string[] } });
+      return { dossierOf: dossierIdOf, factsOf: (_ctx, row) => ({ hiddenFrom: row.hiddenFrom as string[] }) };
     case 'WorkNote':
-      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, authorId: row.authorId as string } });
+      return { dossierOf: dossierIdOf, factsOf: (_ctx, row) => ({ authorId: row.authorId as string }) };
     case 'RightsRequest':
-      return (_ctx, row) => ({ dossierId: dossierIdOf(row), target: { typeName, fieldName, requesterIds: row.requesterPersonIds as string[] } });
+      return { dossierOf: dossierIdOf, factsOf: (_ctx, row) => ({ requesterIds: row.requesterPersonIds as string[] }) };
     default:
       // Every other dossier-scoped row carries its dossier id; one without it is denied.
-      return { byId: false, target: { typeName, fieldName } };
+      return { dossierOf: dossierIdOf, factsOf: noFacts };
   }
 }
 
@@ -45,22 +54,16 @@ function forbiddenField(path: string, category: string): GraphQLError {
 function guarded(typeName: string, fieldName: string, category: Category, resolve: GraphQLFieldResolver<Row, Context>): GraphQLFieldResolver<Row, Context> {
   const path = `${typeName}.${fieldName}`;
   const denied = forbiddenField(path, category);
-  const locate = locator(typeName, fieldName);
-  const decide = (dossierId: string | null, target: Target, row: Row, args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+  const field: FieldRef = { typeName, fieldName };
+  const { dossierOf, factsOf } = locator(typeName);
+  return (row, args, ctx, info) => {
+    const dossierId = dossierOf(row);
     // No dossier context: nothing admitted this row, so nothing of it is shown (fail closed).
     if (dossierId === null) throw denied;
-    const outcome = ctx.access.readField(dossierId, category, path, target);
-    if (outcome === 'GRANTED') return resolve(row, args as never, ctx, info);
+    const outcome = ctx.access.readField(dossierId, category, path, field, factsOf(ctx, row));
+    if (outcome === 'GRANTED') return resolve(row, args, ctx, info);
     if (outcome === 'PSEUDONYMISED') return ctx.access.pseudonym(dossierId, row.id as string);
     throw denied;
-  };
-  if (typeof locate !== 'function') {
-    const { byId, target } = locate;
-    return (row, args, ctx, info) => decide(byId ? (typeof row.id === 'string' ? row.id : null) : dossierIdOf(row), target, row, args, ctx, info);
-  }
-  return (row, args, ctx, info) => {
-    const { dossierId, target } = locate(ctx, row);
-    return decide(dossierId, target, row, args, ctx, info);
   };
 }
 

@@ -2,9 +2,8 @@ import type { Context } from '../context';
 import { Consent, Entitlement, Entry, FamilyMember, Person, RightsRequest as RightsRequestRow, SupportPlanEvaluation, SupportPlanGoal } from '../entities';
 import { Category, RightsDecision, RightsRequestType } from '../entities/enums';
 import { badInput, forbidden, notFound } from '../errors/errors';
-import type { Target } from '../permissions/decide';
+import { NO_FACTS, RowFacts } from '../permissions/decide';
 import { FIELD_CATEGORIES, isCategory, PUBLIC } from '../permissions/fields';
-import { inDossier } from '../permissions/scoped';
 import { requestById } from './rights-request.service';
 
 /** The request types that produce an export (SPEC §8). */
@@ -38,12 +37,12 @@ export async function rightsRequestExport(ctx: Context, id: string): Promise<Rec
   const where = { dossierId: dossier.id, organisationId: dossier.organisationId };
 
   /** The fields of a row the requester may have, each decided and logged as EXPORT. */
-  const take = (typeName: string, row: Row, fields: readonly string[], facts: (field: string) => Target = (fieldName) => ({ typeName, fieldName })): Row => {
+  const take = (typeName: string, row: Row, fields: readonly string[], facts: RowFacts = NO_FACTS): Row => {
     const out: Row = {};
     for (const field of fields) {
       const decision = FIELD_CATEGORIES[typeName]?.[field];
       if (decision === PUBLIC) out[field] = row[field] ?? null;
-      else if (isCategory(decision) && !NEVER_EXPORTED.has(decision) && ctx.access.exportField(dossier.id, decision, `${typeName}.${field}`, facts(field))) {
+      else if (isCategory(decision) && !NEVER_EXPORTED.has(decision) && ctx.access.exportField(dossier.id, decision, `${typeName}.${field}`, { typeName, fieldName: field }, facts)) {
         out[field] = row[field] ?? null;
       }
     }
@@ -51,10 +50,8 @@ export async function rightsRequestExport(ctx: Context, id: string): Promise<Rec
   };
   // A lock version is no personal data of the requester's.
   const personFields = Object.keys(FIELD_CATEGORIES.Person).filter((f) => f !== 'version');
-  const person = (p: Person, isSubject: boolean) => {
-    const scoped = inDossier(p, dossier.id, isSubject)!;
-    return take('Person', scoped as unknown as Row, personFields, (field) => ctx.access.personTarget(scoped, 'Person', field).target);
-  };
+  const person = (p: Person, isSubject: boolean) =>
+    take('Person', p as unknown as Row, personFields, ctx.access.personFacts({ dossierId: dossier.id, isSubject }, p));
 
   const [subject, requester, ownFamily, entitlements, goals, evaluations, entries, consents, requests] = await Promise.all([
     ctx.ds.getRepository(Person).findOneByOrFail({ id: dossier.subjectId, organisationId: dossier.organisationId }),
@@ -89,7 +86,7 @@ export async function rightsRequestExport(ctx: Context, id: string): Promise<Rec
     },
     entries: section(visibleEntries.map((e) => ({
       id: e.id,
-      ...take('Entry', e as unknown as Row, ['kind', 'occurredOn', 'text'], (fieldName) => ({ typeName: 'Entry', fieldName, hiddenFrom: e.hiddenFrom })),
+      ...take('Entry', e as unknown as Row, ['kind', 'occurredOn', 'text'], { hiddenFrom: e.hiddenFrom }),
     }))),
     // A recipient who is a person (a parent under PARENTAL_ACCESS) is another person's data: named only to themself.
     consents: section(consents.map((c) => ({
@@ -99,8 +96,7 @@ export async function rightsRequestExport(ctx: Context, id: string): Promise<Rec
     }))),
     rightsRequests: section(ownRequests.map((r) => ({
       id: r.id,
-      ...take('RightsRequest', r as unknown as Row, ['type', 'status', 'description', 'receivedOn', 'dueOn', 'extendedDueOn', 'decision', 'refusalGround', 'decisionNote', 'decidedAt'],
-        (fieldName) => ({ typeName: 'RightsRequest', fieldName, requesterIds: r.requesterPersonIds })),
+      ...take('RightsRequest', r as unknown as Row, ['type', 'status', 'description', 'receivedOn', 'dueOn', 'extendedDueOn', 'decision', 'refusalGround', 'decisionNote', 'decidedAt'], { requesterIds: r.requesterPersonIds }),
     }))),
   };
 }
