@@ -8,14 +8,12 @@
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { percentile } from './report';
 
 export interface PacedResult {
   rps: number;
-  p50: number;
-  p99: number;
+  /** Every request's latency (ms), for percentiles over several windows together. */
+  latencies: number[];
   errors: number;
-  total: number;
 }
 
 export async function paced(port: number, headers: Record<string, string>, body: string, rate: number, seconds: number): Promise<PacedResult> {
@@ -51,5 +49,5 @@ export async function paced(port: number, headers: Record<string, string>, body:
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, total };
+  return { rps: latencies.length / elapsed, latencies, errors };
 }
