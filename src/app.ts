@@ -125,6 +125,11 @@ export async function assembleServer(
 
   const app = express();
   app.disable('x-powered-by');
+  // Express's default ETag is a SHA-1 of the body: for a small answer (one BSN, a date of birth)
+  // a hash that can be brute-forced, in a header proxies and clients log — personal data outside
+  // the access log. Nothing here is cached (no-store), so it would validate nothing; it also
+  // cost a hash of every response.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   app.use((req, res, next) => {

@@ -30,6 +30,13 @@ describe('caching of /graphql answers', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('should send no etag, which would be a hash of the personal data in the answer', async () => {
+    const res = await post(token);
+    expect(res.status).toBe(200);
+    expect(res.body.data.dossiers.edges[0].node.subject.firstName).toEqual(expect.any(String));
+    expect(res.headers.etag).toBeUndefined();
+  });
+
   it('should send cache-control no-store with a refused request too', async () => {
     const res = await post('not-a-token');
     expect(res.status).toBe(401);
