@@ -17,28 +17,34 @@ import { grantSql } from './relationships.sql';
 import { HIDDEN_FROM_GROUP, WriteReach } from './policy';
 import type { PersonScope } from './scoped';
 
-/** Extra columns of a list page: the dossier's relationship rows (JSON) and the organisation's narrowing. */
-const GRANTS_COLUMN = 'kluis_grants';
+/** Extra columns of a page row: one relationship row of its dossier (prefixed, beside the dossier's own) and the organisation's narrowing. */
+const GRANT_PREFIX = 'kluis_g_';
+const GRANT_COLUMNS = ['relationship', 'basis_id', 'categories', 'expires_at', 'professional_id', 'pseudonym_key'] as const;
 const NARROWING_COLUMN = 'kluis_narrowing';
 
 /**
- * A statement giving each dossier row of `page` with its relationship rows (`rows`, bound as `g`,
- * which `page` may use) as JSON and the organisation's narrowing of the policy. The relationship
- * rows are computed once and only the page's aggregated: evaluated per row instead, the
- * relationship joins ran twice per dossier of a caseload page (2.3 ms of PostgreSQL time
- * against 0.6 ms for 50 dossiers).
+ * A statement giving each dossier row of `page` once per relationship row (`rows`, bound as
+ * `g`, which `page` may use) — or once, with NULL relationship columns, when it has none — and
+ * the organisation's narrowing of the policy. The relationship rows are computed once and only
+ * the page's joined: evaluated per row instead, the relationship joins ran twice per dossier of
+ * a caseload page (2.3 ms of PostgreSQL time against 0.6 ms for 50 dossiers). Joined rather
+ * than aggregated to JSON per dossier: for a caseload page of 50, `json_agg` and its text took
+ * execution from 0.19 to 0.29 ms and the round trip from 0.54 to 0.70 ms. A dossier with two
+ * relationships (an assignment and break-the-glass) comes twice; `distinctDossierRows` keeps one.
  */
 function withGrants(rows: string, page: string, orgParam: string): string {
-  return `WITH g AS MATERIALIZED (${rows || 'SELECT NULL::uuid AS dossier_id WHERE false'}),
-    page AS (${page}),
-    page_grants AS (SELECT g.dossier_id, json_agg(g) AS grants FROM g WHERE g.dossier_id IN (SELECT id FROM page) GROUP BY g.dossier_id)
-    SELECT page.*, page_grants.grants AS ${GRANTS_COLUMN},
+  return `WITH g AS MATERIALIZED (${rows || 'SELECT NULL::uuid AS dossier_id, NULL::text AS relationship, NULL::uuid AS basis_id, NULL::varchar[] AS categories, NULL::timestamptz AS expires_at, NULL::uuid AS professional_id, NULL::bytea AS pseudonym_key WHERE false'}),
+    page AS (${page})
+    SELECT page.*, ${GRANT_COLUMNS.map((c) => `g.${c} AS ${GRANT_PREFIX}${c}`).join(', ')},
       (SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}
-    FROM page LEFT JOIN page_grants ON page_grants.dossier_id = page.id`;
+    FROM page LEFT JOIN g ON g.dossier_id = page.id`;
 }
 
-/** A relationship row as `json_agg` renders it: timestamps as ISO text, bytea as `\\x…` hex. */
-type JsonGrantRow = Omit<GrantRow, 'expires_at' | 'pseudonym_key'> & { expires_at: string | null; pseudonym_key: string | null };
+/** The rows of a `withGrants` statement, each dossier once (in the statement's order), for hydrating. */
+export function distinctDossierRows(raw: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const seen = new Set<unknown>();
+  return raw.filter((r) => !seen.has(r.id) && seen.add(r.id));
+}
 
 /** An authorised write whose event is not in the log yet (refused writes have no written paths). */
 const isPendingWrite = (d: DecisionRecord) => !d.flushed && d.action !== 'READ' && d.action !== 'LOG_READ' && d.written.size > 0;
@@ -108,7 +114,7 @@ export class AccessService {
       params,
     );
     const found = new Set<string>();
-    for (const d of hydrate(this.ds.manager, Dossier, raw)) {
+    for (const d of hydrate(this.ds.manager, Dossier, distinctDossierRows(raw))) {
       this.loaders.dossier.prime(d.id, d);
       found.add(d.id);
     }
@@ -121,9 +127,11 @@ export class AccessService {
   private grantsOfRaw(ids: readonly string[], raw: readonly Record<string, unknown>[]): Grant[][] {
     const rows: GrantRow[] = [];
     for (const r of raw) {
-      for (const g of (r[GRANTS_COLUMN] as JsonGrantRow[] | null) ?? []) {
-        rows.push({ ...g, expires_at: g.expires_at ? new Date(g.expires_at) : null, pseudonym_key: g.pseudonym_key ? Buffer.from(g.pseudonym_key.slice(2), 'hex') : null });
-      }
+      // A dossier without any relationship comes once, with NULL relationship columns.
+      if (r[`${GRANT_PREFIX}relationship`] === null) continue;
+      const row = { dossier_id: r.id } as Record<string, unknown>;
+      for (const c of GRANT_COLUMNS) row[c] = r[`${GRANT_PREFIX}${c}`];
+      rows.push(row as unknown as GrantRow);
     }
     // Without any relationship nothing is decided, so the narrowing is only needed with rows.
     if (rows.length) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};

@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { badInput, forbidden } from '../errors/errors';
 import { preparedQuery } from '../db/prepared';
 import { hydrate } from './hydrate';
+import { distinctDossierRows } from '../permissions/access.service';
 import type { Grant } from '../permissions/decide';
 import { inputWrites } from '../permissions/operations';
 import type { Connection } from '../schema/pagination';
@@ -46,9 +47,10 @@ export async function listDossiers(ctx: Context, page: PageArgs): Promise<Connec
     )} ORDER BY page.created_at DESC, page.id DESC`,
     params,
   );
-  const rows = hydrate(ctx.ds.manager, Dossier, raw);
+  const rows = hydrate(ctx.ds.manager, Dossier, distinctDossierRows(raw));
   for (const d of rows) ctx.loaders.dossier.prime(d.id, d);
-  await ctx.access.admit(rows.slice(0, page.first), raw.slice(0, page.first));
+  // The relationship rows of the look-ahead row (page.first + 1) are not admitted: it is not shown.
+  await ctx.access.admit(rows.slice(0, page.first), raw);
   return toConnection(rows, page.first, dossierKey);
 }
 

@@ -1,5 +1,7 @@
 import { FamilyRelation, StaffRole } from '../../src/entities/enums';
+import { addMonths, dutchToday } from '../../src/util/dates';
 import { aDossier, anOrganisation, aPerson, aProfessional } from '../support/builders';
+import { eventsOf } from '../support/access-log';
 import { codeAt, nodes } from '../support/scenario-builders';
 import { GqlResult, startTestApp, TestApp } from '../support/test-app';
 
@@ -12,6 +14,8 @@ const THREE = `query($a: ID!, $b: ID!, $c: ID!) {
 const ONE = 'query($a: ID!) { a: dossier(id: $a) { id subject { firstName } } }';
 type Page = { dossiers: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
 const PAGE = 'query($after: String) { dossiers(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+type AccessPage = { dossiers: { edges: { node: { id: string; myAccess: { relationships: string[] } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+const ACCESS_PAGE = 'query($after: String) { dossiers(first: 2, after: $after) { edges { node { id myAccess { relationships } } } pageInfo { hasNextPage endCursor } } }';
 
 /*
  * The relationship rows of the dossiers a request asks for come back with the dossier rows, in
@@ -88,5 +92,44 @@ describe('relationships of several dossiers decided in one statement', () => {
     // Newest first, each exactly once.
     expect(seen).toEqual([...ours].reverse());
     expect(seen).not.toContain(theirs);
+  });
+
+  it('should list a dossier reached by two relationships once, with both, page by page, and log one event for it', async () => {
+    const ds = app.db.ds;
+    const org = await anOrganisation(ds);
+    const signalled = { verwijsindexSignalOn: addMonths(dutchToday(), -1) };
+    // Newest last: two dossiers the partner reaches twice (signal and entitlement), one only by its signal, one only by its entitlement.
+    const both1 = (await aDossier().with(signalled).withEntitlement().build(ds, org)).dossier.id;
+    const signalOnly = (await aDossier().with(signalled).build(ds, org)).dossier.id;
+    const both2 = (await aDossier().with(signalled).withEntitlement().build(ds, org)).dossier.id;
+    const entitlementOnly = (await aDossier().withEntitlement().build(ds, org)).dossier.id;
+    const token = await app.partnerToken(org, 'verwijsindex municipality');
+
+    const seen: { id: string; relationships: string[] }[] = [];
+    const requests: GqlResult<AccessPage>[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 4; page += 1) {
+      const res: GqlResult<AccessPage> = await app.gql<AccessPage>(ACCESS_PAGE, { after }, token);
+      requests.push(res);
+      seen.push(...nodes<{ id: string; myAccess: { relationships: string[] } }>(res.data?.dossiers).map((d) => ({ id: d.id, relationships: [...d.myAccess.relationships].sort() })));
+      if (!res.data?.dossiers.pageInfo.hasNextPage) break;
+      after = res.data.dossiers.pageInfo.endCursor;
+    }
+    // Two full pages: the dossiers reached twice neither fill a page twice nor end it early.
+    expect(requests).toHaveLength(2);
+    expect(seen.map((d) => d.id)).toEqual([entitlementOnly, both2, signalOnly, both1]);
+    const byId = new Map(seen.map((d) => [d.id, d.relationships]));
+    const twice = byId.get(both1)!;
+    expect(twice).toHaveLength(2);
+    expect(byId.get(both2)).toEqual(twice);
+    expect(byId.get(signalOnly)).toHaveLength(1);
+    expect(byId.get(entitlementOnly)).toHaveLength(1);
+    expect(twice).toEqual([...byId.get(signalOnly)!, ...byId.get(entitlementOnly)!].sort());
+
+    // One READ event per dossier shown, naming both relationships of a dossier reached twice.
+    const events = (await eventsOf(ds, requests[0])).filter((e) => e.action === 'READ');
+    expect(events.map((e) => e.dossier_id).sort()).toEqual([entitlementOnly, both2].sort());
+    expect(events.find((e) => e.dossier_id === both2)?.relationship.split(',').sort()).toEqual(['partner_municipality', 'partner_verwijsindex']);
+    expect(events.find((e) => e.dossier_id === entitlementOnly)?.relationship).toBe('partner_municipality');
   });
 });
