@@ -132,6 +132,14 @@ async function load(port: number, s: Scenario, server?: ChildProcess, duration =
   };
 }
 
+/** The failed requests of a fixed-load window per variant: `0`, or e.g. `1 (authz: HTTP 503)`. */
+function describeErrors(authz: readonly string[], bare: readonly string[]): string {
+  const n = authz.length + bare.length;
+  if (!n) return '0';
+  const kinds = (xs: readonly string[]) => [...new Set(xs)].map((k) => `${k} ×${xs.filter((x) => x === k).length}`).join(', ');
+  return `${n} (${[authz.length ? `authz: ${kinds(authz)}` : '', bare.length ? `bare: ${kinds(bare)}` : ''].filter(Boolean).join('; ')})`;
+}
+
 const httpRequest = (s: Scenario) => ({
   headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
   body: JSON.stringify({ query: s.query, variables: s.variables }),
@@ -229,13 +237,13 @@ async function main(): Promise<void> {
     });
     const pooled = (xs: PacedResult[]) => {
       const all = xs.flatMap((x) => x.latencies);
-      return { rps: mean(xs.map((x) => x.rps)), p50: percentile(all, 50), p99: percentile(all, 99), errors: xs.reduce((n, x) => n + x.errors, 0) };
+      return { rps: mean(xs.map((x) => x.rps)), p50: percentile(all, 50), p99: percentile(all, 99), errors: xs.flatMap((x) => x.errors) };
     };
     const fa = pooled(fixed[s.name].authz);
     const fb = pooled(fixed[s.name].bare);
     latencyRows.push({
       scenario: s.name, 'offered req/s': fixed[s.name].rate, 'authz req/s': fa.rps, 'bare req/s': fb.rps, 'authz p50 ms': fa.p50, 'bare p50 ms': fb.p50,
-      'authz p99 ms': fa.p99, 'bare p99 ms': fb.p99, 'p99 ratio': fa.p99 / fb.p99, errors: fa.errors + fb.errors,
+      'authz p99 ms': fa.p99, 'bare p99 ms': fb.p99, 'p99 ratio': fa.p99 / fb.p99, errors: describeErrors(fa.errors, fb.errors),
     });
     cpuRows.push({
       scenario: s.name, 'API authz': a.api, 'API bare': b.api, 'PostgreSQL authz': a.pg, 'PostgreSQL bare': b.pg, 'load generator authz': a.gen, 'load generator bare': b.gen,

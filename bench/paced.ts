@@ -13,26 +13,27 @@ export interface PacedResult {
   rps: number;
   /** Every request's latency (ms), for percentiles over several windows together. */
   latencies: number[];
-  errors: number;
+  /** What went wrong with each failed request (`HTTP 503`, `ECONNRESET`), so a table can say more than a count. */
+  errors: string[];
 }
 
 export async function paced(port: number, headers: Record<string, string>, body: string, rate: number, seconds: number): Promise<PacedResult> {
   // Enough sockets that the client never holds a due request back; keep-alive as autocannon's connections.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const latencies: number[] = [];
-  let errors = 0;
+  const errors: string[] = [];
   const send = (due: number) =>
     new Promise<void>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on('end', () => {
-          if (res.statusCode !== 200) errors += 1;
+          if (res.statusCode !== 200) errors.push(`HTTP ${res.statusCode}`);
           latencies.push(performance.now() - due);
           resolve();
         });
       });
-      req.on('error', () => {
-        errors += 1;
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        errors.push(e.code ?? e.message);
         resolve();
       });
       req.end(body);
