@@ -134,10 +134,9 @@ async function load(port: number, s: Scenario, server?: ChildProcess, duration =
 
 /** The failed requests of a fixed-load window per variant: `0`, or e.g. `1 (authz: HTTP 503)`. */
 function describeErrors(authz: readonly string[], bare: readonly string[]): string {
-  const n = authz.length + bare.length;
-  if (!n) return '0';
   const kinds = (xs: readonly string[]) => [...new Set(xs)].map((k) => `${k} ×${xs.filter((x) => x === k).length}`).join(', ');
-  return `${n} (${[authz.length ? `authz: ${kinds(authz)}` : '', bare.length ? `bare: ${kinds(bare)}` : ''].filter(Boolean).join('; ')})`;
+  const parts = Object.entries({ authz, bare }).filter(([, xs]) => xs.length).map(([server, xs]) => `${server}: ${kinds(xs)}`);
+  return parts.length ? `${authz.length + bare.length} (${parts.join('; ')})` : '0';
 }
 
 const httpRequest = (s: Scenario) => ({
