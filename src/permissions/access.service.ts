@@ -33,7 +33,7 @@ const NARROWING_COLUMN = 'kluis_narrowing';
  * relationships (an assignment and break-the-glass) comes twice; `distinctDossierRows` keeps one.
  */
 function withGrants(rows: string, page: string, orgParam: string): string {
-  return `WITH g AS MATERIALIZED (${rows || 'SELECT NULL::uuid AS dossier_id, NULL::text AS relationship, NULL::uuid AS basis_id, NULL::varchar[] AS categories, NULL::timestamptz AS expires_at, NULL::uuid AS professional_id, NULL::bytea AS pseudonym_key WHERE false'}),
+  return `WITH g AS MATERIALIZED (${rows}),
     page AS (${page})
     SELECT page.*, ${GRANT_COLUMNS.map((c) => `g.${c} AS ${GRANT_PREFIX}${c}`).join(', ')},
       (SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}
@@ -110,7 +110,7 @@ export class AccessService {
     const raw = await preparedQuery<Record<string, unknown>>(
       this.ds,
       // The relationship rows filtered to these ids: PostgreSQL pushes the filter into every branch.
-      withGrants(sql && `SELECT * FROM (${sql}) r WHERE ${isListed('r.dossier_id')}`, `SELECT d.* FROM dossier d WHERE ${isListed('d.id')} AND d.organisation_id = ${org}`, org),
+      withGrants(`SELECT * FROM (${sql}) r WHERE ${isListed('r.dossier_id')}`, `SELECT d.* FROM dossier d WHERE ${isListed('d.id')} AND d.organisation_id = ${org}`, org),
       params,
     );
     const found = new Set<string>();

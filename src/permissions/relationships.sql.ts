@@ -15,7 +15,7 @@ import { addMonths } from '../util/dates';
  * Columns: dossier_id, relationship, basis_id, categories, expires_at, professional_id, pseudonym_key.
  */
 export interface GrantSql {
-  /** Empty when the viewer has no relationship to any dossier. */
+  /** A UNION of one SELECT per kind of relationship the viewer can have (never empty). */
   sql: string;
   params: unknown[];
 }
@@ -147,5 +147,9 @@ export function grantSql(viewer: AuthenticatedViewer, today: string): GrantSql {
   const p = new Params();
   const branches =
     viewer.kind === 'staff' ? staffBranches(viewer, p) : viewer.kind === 'client' ? clientBranches(viewer, today, p) : partnerBranches(viewer, today, p);
+  // Every viewer the token verifier admits has at least one kind of relationship (a partner token
+  // needs a partner scope); one without would be a verifier bug, and failing the request is the
+  // closed answer, rather than a statement that silently lists nothing.
+  if (branches.length === 0) throw new Error(`grantSql: a ${viewer.kind} viewer without any kind of relationship`);
   return { sql: branches.join('\nUNION ALL\n'), params: p.values };
 }
