@@ -3,7 +3,7 @@ import { createEntryTable, EVENT_SELECT, PARTITIONS_BETWEEN, readOnly } from './
 import { APPEND_FUNCTION_V4 } from './1764000006000-access-log-append-v4';
 
 /** `text` with `from` replaced by `to`; a frozen statement that no longer contains `from` is a programming error, not a silent no-op. */
-function replaced(text: string, from: string, to: string): string {
+export function replaced(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`migration text changed: ${from} not found`);
   return text.replace(from, to);
 }
@@ -35,10 +35,10 @@ const EVENT_SELECT_V4 = `SELECT e.id, b.organisation_id, b.occurred_at, b.actor_
  * newest first instead of asking the GIN index: 1.2 s for "who accessed my dossier" on 10 million
  * events (`bench:log`), 6.5 ms with this. A partition does not inherit it, so each new one is set too.
  */
-const DOSSIER_STATISTICS = 1000;
+export const DOSSIER_STATISTICS = 1000;
 
 /** Only the batch table is partitioned now. */
-const PARTITIONS_BETWEEN_V2 = replaced(
+export const PARTITIONS_BETWEEN_V2 = replaced(
   replaced(
     replaced(PARTITIONS_BETWEEN, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
     "ARRAY['access_log_batch', 'access_log_entry']", "ARRAY['access_log_batch']",
