@@ -146,6 +146,10 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
       expect(await partitions()).toEqual(expect.arrayContaining(ofMonth(16)));
       // The event and its batch were moved with it, so the month can later be dropped whole.
       expect(await partitionOf(requestId)).toEqual(ofMonth(16));
+      // A partition made this way gets the log's statistics targets too.
+      const targets = await app.db.ds.query(`SELECT attname AS column, attstattarget::int AS target FROM pg_attribute
+        WHERE attrelid = $1::regclass AND attname IN ('dossier_ids', 'event_ids') ORDER BY attname`, [partitionName(16)]);
+      expect(targets).toEqual([{ column: 'dossier_ids', target: 1000 }, { column: 'event_ids', target: 0 }]);
     } finally {
       await forget(org.id);
     }
