@@ -15,7 +15,7 @@ const FILTERED = ['organisation_id', 'occurred_at', 'actor_sub'];
  * partitioned table ALTER TABLE reaches every partition it has; one made later gets its own call.
  * Not SECURITY DEFINER: it runs as whoever may alter the table, the partitions function included.
  */
-const STATISTICS_FUNCTION = `CREATE FUNCTION kluis_access_log_statistics(t regclass) RETURNS void
+export const STATISTICS_FUNCTION = `CREATE FUNCTION kluis_access_log_statistics(t regclass) RETURNS void
   LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
   BEGIN
     EXECUTE (SELECT format('ALTER TABLE %s %s', t, string_agg(format('ALTER COLUMN %I SET STATISTICS %s', attname,

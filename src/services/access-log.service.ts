@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { FIELD_CATEGORIES, isCategory } from '../permissions/fields';
 import type { AccessLogFilter } from '../schema/access-log.type';
 import type { Connection } from '../schema/pagination';
+import { newestEventsSql, OF_DOSSIER } from './access-log.sql';
 import { hydrate } from './hydrate';
 import { decodeCursor, PageArgs, toConnection } from './pagination';
 
@@ -68,22 +69,23 @@ export async function searchAccessLog(ctx: Context, filter: AccessLogFilter, pag
   const staff = ctx.access.requireStaff();
   const params: unknown[] = [staff.organisationId];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
-  const where = ['organisation_id = $1'];
-  if (filter.dossierId) {
-    // The batch's dossier array first: that condition PostgreSQL can answer from the GIN index.
-    const d = p(filter.dossierId);
-    where.push(`batch_dossier_ids @> ARRAY[${d}]::uuid[]`, `dossier_id = ${d}`);
-  }
-  if (filter.actorSub) where.push(`actor_sub = ${p(filter.actorSub)}`);
-  if (filter.from) where.push(`occurred_at >= ${p(filter.from)}`);
-  if (filter.to) where.push(`occurred_at < ${p(filter.to)}`);
-  if (filter.outcome) where.push(`outcome = ${p(filter.outcome)}`);
-  if (filter.emergency !== undefined && filter.emergency !== null) where.push(`check_emergency = ${p(filter.emergency)}`);
+  const where = ['t.organisation_id = $1'];
+  if (filter.dossierId) where.push(OF_DOSSIER(p(filter.dossierId)));
+  if (filter.actorSub) where.push(`t.actor_sub = ${p(filter.actorSub)}`);
+  if (filter.from) where.push(`t.occurred_at >= ${p(filter.from)}`);
+  if (filter.to) where.push(`t.occurred_at < ${p(filter.to)}`);
+  if (filter.outcome) where.push(`t.outcome = ${p(filter.outcome)}`);
+  if (filter.emergency !== undefined && filter.emergency !== null) where.push(`t.check_emergency = ${p(filter.emergency)}`);
   if (page.after) {
     const [at, id] = decodeCursor(page.after, 2);
-    where.push(`(occurred_at, id) < (${p(at)}, ${p(id)})`);
+    where.push(`(t.occurred_at, t.id) < (${p(at)}, ${p(id)})`);
   }
-  const raw = await ctx.ds.query(`SELECT * FROM access_log_event WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ${p(page.first + 1)}`, params);
+  const limit = p(page.first + 1);
+  // One dossier's events through the GIN index; the organisation's, newest first through the time index.
+  const raw = await ctx.ds.query(
+    filter.dossierId ? newestEventsSql(where.join(' AND '), limit) : `SELECT * FROM access_log_event t WHERE ${where.join(' AND ')} ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${limit}`,
+    params,
+  );
   const rows = hydrate(ctx.ds.manager, E.AccessLogEvent, raw);
   const dossiers = new Set(rows.slice(0, page.first).map((r) => r.dossierId));
   if (!dossiers.size) dossiers.add(filter.dossierId ?? null);

@@ -129,8 +129,8 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE i.inhparent = 'access_log_batch'::regclass`);
     expect(targets.map((t) => t.name)).toContain(partitionName(15));
-    // The dossier array's raised target lets the planner use its GIN index; -1 is the default (NULL from PostgreSQL 17 on).
-    const expected = (column: string) => ({ dossier_ids: 1000, organisation_id: -1, occurred_at: -1, actor_sub: -1 })[column] ?? 0;
+    // -1 is the default (NULL from PostgreSQL 17 on); 0 keeps no statistics.
+    const expected = (column: string) => ({ dossier_ids: -1, organisation_id: -1, occurred_at: -1, actor_sub: -1 })[column] ?? 0;
     expect(targets.filter((t) => t.target !== expected(t.column))).toEqual([]);
     expect(targets.filter((t) => t.column === 'event_ids' && t.name === partitionName(15))).toEqual([{ name: partitionName(15), column: 'event_ids', target: 0 }]);
   });
@@ -147,9 +147,9 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
       // The event and its batch were moved with it, so the month can later be dropped whole.
       expect(await partitionOf(requestId)).toEqual(ofMonth(16));
       // A partition made this way gets the log's statistics targets too.
-      const targets = await app.db.ds.query(`SELECT attname AS column, attstattarget::int AS target FROM pg_attribute
+      const targets = await app.db.ds.query(`SELECT attname AS column, coalesce(attstattarget::int, -1) AS target FROM pg_attribute
         WHERE attrelid = $1::regclass AND attname IN ('dossier_ids', 'event_ids') ORDER BY attname`, [partitionName(16)]);
-      expect(targets).toEqual([{ column: 'dossier_ids', target: 1000 }, { column: 'event_ids', target: 0 }]);
+      expect(targets).toEqual([{ column: 'dossier_ids', target: -1 }, { column: 'event_ids', target: 0 }]);
     } finally {
       await forget(org.id);
     }
