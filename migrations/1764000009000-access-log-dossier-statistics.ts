@@ -18,8 +18,8 @@ const STATISTICS_FUNCTION_V2 = replaced(
  * step, `newestEventsSql`), whatever the statistics say. The raised target made each of
  * autovacuum's ANALYZEs of a growing partition sample up to 300,000 rows: on 10 million events
  * (`bench:log`, 13 partitions, PostgreSQL 15) an ANALYZE of the log takes 3.5 s with the
- * default against 10.2 s before. The functions that set the targets (for the table and every new partition)
- * keep their signatures, so their grants stay.
+ * default against 10.2 s before. The functions that set the targets (for the table and every
+ * new partition) keep their signatures, so their grants stay.
  */
 export class AccessLogDossierStatistics1764000009000 implements MigrationInterface {
   name = 'AccessLogDossierStatistics1764000009000';

@@ -16,7 +16,7 @@ export const OF_DOSSIER = (dossier: string, t = 't'): string => `${t}.batch_doss
  * the time walk look cheap; a dossier's events are few enough to sort. `where` may name columns
  * of an outer query (a LATERAL per dossier).
  */
-export function newestEventsSql(where: string, limit?: string, columns = 't.*'): string {
-  return `WITH ev AS MATERIALIZED (SELECT ${columns} FROM access_log_event t WHERE ${where})
+export function newestEventsSql(where: string, limit?: string): string {
+  return `WITH ev AS MATERIALIZED (SELECT t.* FROM access_log_event t WHERE ${where})
     SELECT * FROM ev t ORDER BY t.occurred_at DESC, t.id DESC${limit ? ` LIMIT ${limit}` : ''}`;
 }
