@@ -21,6 +21,8 @@ import type { PersonScope } from './scoped';
 const GRANT_PREFIX = 'kluis_g_';
 const GRANT_COLUMNS = ['relationship', 'basis_id', 'categories', 'expires_at', 'professional_id', 'pseudonym_key'] as const;
 const NARROWING_COLUMN = 'kluis_narrowing';
+/** Each relationship column's name in a page row, spelled once: a caseload page reads six of them on each of its rows. */
+const COLUMN = Object.fromEntries(GRANT_COLUMNS.map((c) => [c, `${GRANT_PREFIX}${c}`])) as Record<(typeof GRANT_COLUMNS)[number], string>;
 
 /**
  * A statement giving each dossier row of `page` once per relationship row (`rows`, bound as
@@ -48,16 +50,6 @@ export function distinctDossierRows(raw: readonly Record<string, unknown>[]): Re
 
 /** An authorised write whose event is not in the log yet (refused writes have no written paths). */
 const isPendingWrite = (d: DecisionRecord) => !d.flushed && d.action !== 'READ' && d.action !== 'LOG_READ' && d.written.size > 0;
-
-interface GrantRow {
-  dossier_id: string;
-  relationship: Grant['relationship'];
-  basis_id: string | null;
-  categories: string[] | null;
-  expires_at: Date | null;
-  professional_id: string | null;
-  pseudonym_key: Buffer | null;
-}
 
 /**
  * The one place where access decisions are made for a request (SPEC §15).
@@ -123,29 +115,24 @@ export class AccessService {
     return this.grantsOfRaw(ids, raw);
   }
 
-  /** The relationship rows of `withGrants` columns, kept for this request. */
+  /** The relationships in a `withGrants` statement's rows, kept for this request (and the facts they carry). */
   private grantsOfRaw(ids: readonly string[], raw: readonly Record<string, unknown>[]): Grant[][] {
-    const rows: GrantRow[] = [];
+    const byDossier = new Map<string, Grant[]>(ids.map((id) => [id, []]));
+    let any = false;
     for (const r of raw) {
+      const relationship = r[COLUMN.relationship] as Grant['relationship'] | null;
       // A dossier without any relationship comes once, with NULL relationship columns.
-      if (r[`${GRANT_PREFIX}relationship`] === null) continue;
-      const row = { dossier_id: r.id } as Record<string, unknown>;
-      for (const c of GRANT_COLUMNS) row[c] = r[`${GRANT_PREFIX}${c}`];
-      rows.push(row as unknown as GrantRow);
+      if (relationship === null) continue;
+      any = true;
+      const basisId = r[COLUMN.basis_id] as string | null;
+      const professionalId = r[COLUMN.professional_id] as string | null;
+      const pseudonymKey = r[COLUMN.pseudonym_key] as Buffer | null;
+      if (professionalId) this.facts.professionalId = professionalId;
+      if (pseudonymKey && basisId) this.keys.set(basisId, pseudonymKey);
+      byDossier.get(r.id as string)?.push({ relationship, basisId, categories: r[COLUMN.categories] as string[] | null, expiresAt: r[COLUMN.expires_at] as Date | null });
     }
     // Without any relationship nothing is decided, so the narrowing is only needed with rows.
-    if (rows.length) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};
-    return this.acceptGrants(ids, rows);
-  }
-
-  /** Keeps the relationship rows of these dossiers for this request (and the facts they carry). */
-  private acceptGrants(ids: readonly string[], rows: readonly GrantRow[]): Grant[][] {
-    const byDossier = new Map<string, Grant[]>(ids.map((id) => [id, []]));
-    for (const r of rows) {
-      if (r.professional_id) this.facts.professionalId = r.professional_id;
-      if (r.pseudonym_key && r.basis_id) this.keys.set(r.basis_id, r.pseudonym_key);
-      byDossier.get(r.dossier_id)?.push({ relationship: r.relationship, basisId: r.basis_id, categories: r.categories, expiresAt: r.expires_at });
-    }
+    if (any) this.narrowing = (raw[0][NARROWING_COLUMN] as PolicyNarrowing | null) ?? {};
     return ids.map((id) => {
       let grants = byDossier.get(id)!;
       // An assignment wins over break-the-glass: emergency is only logged when it was needed.
