@@ -50,7 +50,7 @@ export const PARTITIONS_BETWEEN_V2 = replaced(
 const PARTITIONS_BETWEEN_V1 = replaced(PARTITIONS_BETWEEN, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
 
 /** V4 with the events stored as the batch row's arrays instead of a row each. Same signature, so its grants stay. */
-const APPEND_FUNCTION_V5 = replaced(
+export const APPEND_FUNCTION_V5 = replaced(
   replaced(replaced(APPEND_FUNCTION_V4, 'CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'), '    v_rows integer;\n', ''),
   `      shape_care_relationship, shape_consent, shape_emergency, shape_purpose, shape_legal_basis)
     VALUES (p_organisation, p_occurred_at, p_shard, v_seq, p_actor_sub, p_actor_role, p_actor_person_id, p_client_app, p_request_id,

@@ -57,6 +57,29 @@ describe('access log: the append function (SPEC §6)', () => {
     expect(await rowsOf(requestId)).toHaveLength(2);
   });
 
+  it('should refuse a batch whose shape arrays differ in length or name an unknown action, outcome or purpose, and append nothing', async () => {
+    const requestId = randomUUID();
+    const shape = { actions: ['READ'], relationships: ['care_worker'], outcomes: ['GRANTED'], purposes: ['TREAT'], consent: [false] };
+    const call = (s: Partial<typeof shape> = {}) => {
+      const x = { ...shape, ...s };
+      return db.ds.query(
+        `SELECT kluis_append_access_log($1, 0, '\\x00'::bytea, now(), 's', 'care_worker', NULL, NULL, $2, NULL, NULL, $3::uuid[], $3::uuid[], ARRAY[1],
+           $4::text[], $5::text[], ARRAY['Person.bsn'], ARRAY[''], ARRAY[''], $6::text[], ARRAY[true], ARRAY[true], $7::boolean[],
+           ARRAY[false], $8::text[], ARRAY[NULL]::text[], $9::uuid[])`,
+        [org, requestId, [randomUUID()], x.actions, x.relationships, x.outcomes, x.consent, x.purposes, [randomUUID()]],
+      );
+    };
+    await expect(call({ relationships: ['care_worker', 'parent'] })).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call({ consent: [] })).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call({ actions: ['PEEK'] })).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call({ outcomes: ['MAYBE'] })).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call({ purposes: ['CURIOSITY'] })).rejects.toThrow(/shapes are inconsistent/);
+    await expect(call({ outcomes: [null as unknown as string] })).rejects.toThrow(/shapes are inconsistent/);
+    expect(await rowsOf(requestId)).toEqual([]);
+    await call();
+    expect(await rowsOf(requestId)).toHaveLength(1);
+  });
+
   it('should store the ids the application gives its events', async () => {
     const requestId = randomUUID();
     const at = new Date().toISOString();
