@@ -125,9 +125,9 @@ export function batchMac(key: Buffer, batch: EventBatch): Buffer {
   const around = batch.shapes.map((shape) => canonical({ ...batch.request, ...shape, dossier_id: D, subject_person_id: S }).split(cut));
   // Only if some value of the request itself serialised like the markers: the plain way.
   if (around.some((parts) => parts.length !== 2)) return eventsMac(key, eventsOfBatch(batch));
-  // One update per event, each of a flat text: one text for the whole batch was slower (for 200
-  // events 250 µs against 120, measured), as its hundreds of pieces are joined and then copied
-  // once more into a string of its own, in V8's large-object space past 128 kB.
+  // One update per event: one text of the whole batch has to be flattened into a string of its
+  // own before it is hashed (past 128 kB in V8's large-object space). Measured for a batch of 200
+  // events, 177 µs against 250; for 50 the two are equal.
   const mac = createHmac('sha256', key);
   for (let i = 0; i < batch.shapeOf.length; i += 1) {
     const [head, tail] = around[batch.shapeOf[i]];
