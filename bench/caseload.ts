@@ -12,6 +12,7 @@ import { AccessLogWriter } from '../src/audit/access-log-writer';
 import type { AuthenticatedViewer } from '../src/auth/viewer';
 import { createContext } from '../src/context';
 import { statementCount } from '../src/db/data-source';
+import { preparedStatements } from '../src/db/prepared';
 import { StaffRole } from '../src/entities/enums';
 import { buildDeclaredSchema, buildKluisSchema } from '../src/schema/build-schema';
 import { encodeCursor } from '../src/services/pagination';
@@ -49,7 +50,7 @@ export async function caseloadRunner(ds: DataSource): Promise<(variant: Variant,
   };
   const schemas = { bare: buildDeclaredSchema(), authorised: buildKluisSchema() };
   const log = pino({ level: 'silent' });
-  const accessLog = new AccessLogWriter(ds, Buffer.alloc(32, 1));
+  const accessLog = new AccessLogWriter(preparedStatements(ds), Buffer.alloc(32, 1));
   let seq = 0;
 
   return async (variant, n) => {

@@ -14,6 +14,7 @@ import { Context, createContext } from './context';
 import { ErrorCode } from './errors/errors';
 import { accessLogPlugin } from './audit/access-log.plugin';
 import { AccessLogWriter } from './audit/access-log-writer';
+import { preparedStatements } from './db/prepared';
 import { CLIENT_CODES, createErrorFormatter, loggableError } from './errors/format-error';
 import { authenticate, viewerOfResponse } from './http/authenticate';
 import { operationAllowlist, OperationAllowlist } from './http/operation-allowlist';
@@ -82,7 +83,7 @@ export async function assembleServer(
   metrics?.watchPool(ds);
   const armor = armorProtection(production);
   // One writer per app: requests of this process that finish together share a log commit.
-  const accessLog = new AccessLogWriter(ds, auditKey);
+  const accessLog = new AccessLogWriter(preparedStatements(ds), auditKey);
   const apollo = new ApolloServer<Context>({
     schema: layer.schema,
     // One operation per request: an array of operations is refused (batching would multiply every limit).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { batchFrom, DecisionRecord, EventBatch, eventsOfBatch, Queryable } from '../../src/audit/access-log';
+import { AccessAction, batchFrom, DecisionRecord, EventBatch, eventsOfBatch, Queryable } from '../../src/audit/access-log';
 import { AccessLogWriter } from '../../src/audit/access-log-writer';
 import { verifyAccessLog } from '../../src/audit/verify';
 import type { AuthenticatedViewer } from '../../src/auth/viewer';
@@ -97,12 +97,12 @@ describe('access log: the group commit of the read path (AccessLogWriter)', () =
     const db = counted(ds);
     const writer = new AccessLogWriter(db, TEST_AUDIT_KEY, { maxInFlight: 1, maxGroup: 64 });
     const batches = Array.from({ length: 5 }, () => aBatch(orgA, 2));
-    // A dossier id that is no uuid: sealed without complaint, refused by PostgreSQL.
+    // An action the log does not know: sealed without complaint, refused by the append function.
     const bad = batches[3];
-    bad.dossierIds[1] = 'not-a-uuid';
+    bad.shapes[0] = { ...bad.shapes[0], action: 'PEEK' as AccessAction };
     const outcomes = await Promise.allSettled(batches.map((b) => writer.append(b)));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[3] as PromiseRejectedResult).reason.message).toMatch(/invalid input syntax for type uuid/);
+    expect((outcomes[3] as PromiseRejectedResult).reason.message).toMatch(/access log batch shapes are inconsistent/);
     for (const batch of batches) expect(await logged(ds, batch)).toHaveLength(batch === bad ? 0 : 2);
     // Alone, then the group of four that failed, then each of the four again alone.
     expect(db.sent).toHaveLength(1 + 1 + 4);
@@ -116,10 +116,18 @@ describe('access log: the group commit of the read path (AccessLogWriter)', () =
     const broken = aBatch(orgA, 2);
     // An event naming a shape the batch does not have: its HMAC cannot be computed.
     broken.shapeOf[1] = 7;
-    const outcomes = await Promise.allSettled([writer.append(broken), writer.append(good)]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    // Ids that are not uuids cannot be encoded for the database (and must not reach the log as something else).
+    const notUuid = aBatch(orgA, 2);
+    notUuid.dossierIds[1] = 'not-a-uuid';
+    const alsoNotUuid = aBatch(orgA, 2);
+    alsoNotUuid.subjectIds[0] = `${randomUUID().slice(0, 35)}g`;
+    const outcomes = await Promise.allSettled([writer.append(broken), writer.append(notUuid), writer.append(alsoNotUuid), writer.append(good)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toMatch(/not a uuid/);
+    expect((outcomes[2] as PromiseRejectedResult).reason.message).toMatch(/not a uuid/);
     expect(db.sent).toHaveLength(1);
     expect(await logged(ds, good)).toHaveLength(2);
+    for (const batch of [broken, notUuid, alsoNotUuid]) expect(await logged(ds, batch)).toEqual([]);
   });
 
   it('should reject every request of a group, and not retry, when the statement may have committed (no answer from PostgreSQL)', async () => {

@@ -80,13 +80,30 @@ describe('access log: the append function (SPEC §6)', () => {
     expect(await rowsOf(requestId)).toHaveLength(1);
   });
 
-  it('should store the ids the application gives its events', async () => {
+  it('should store the ids the application gives its events, and each dossier and subject id as sent, NULL included', async () => {
     const requestId = randomUUID();
     const at = new Date().toISOString();
-    await appendEvents(db.ds, TEST_AUDIT_KEY, [event(requestId, at), event(requestId, at)]);
-    const ids: { id: string }[] = await db.ds.query('SELECT id FROM access_log_event WHERE request_id = $1', [requestId]);
-    expect(ids).toHaveLength(2);
-    expect(new Set(ids.map((r) => r.id)).size).toBe(2);
+    const events = [event(requestId, at), event(requestId, at, { dossier_id: null, subject_person_id: null, action: 'SEARCH' }), event(requestId, at, { subject_person_id: null })];
+    await appendEvents(db.ds, TEST_AUDIT_KEY, events);
+    const rows: { id: string; dossier_id: string | null; subject_person_id: string | null }[] = await db.ds.query(
+      'SELECT id, dossier_id, subject_person_id FROM access_log_event WHERE request_id = $1 ORDER BY batch_pos', [requestId]);
+    expect(rows.map(({ dossier_id, subject_person_id }) => ({ dossier_id, subject_person_id })))
+      .toEqual(events.map(({ dossier_id, subject_person_id }) => ({ dossier_id, subject_person_id })));
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    for (const { id } of rows) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('should refuse, before anything is sent, an id that is not a uuid in its canonical (lowercase) text', async () => {
+    const requestId = randomUUID();
+    const at = new Date().toISOString();
+    // The HMAC covers the id as given; PostgreSQL would store `ABC…` and give back `abc…`, which would no longer verify.
+    const sent: string[] = [];
+    const counted = { query: (sql: string, params?: unknown[]) => (sent.push(sql), db.ds.query(sql, params)) };
+    for (const dossier_id of ['not-a-uuid', randomUUID().toUpperCase(), `{${randomUUID()}}`, randomUUID().replace(/-/g, ''), `${randomUUID().slice(0, 35)}é`]) {
+      await expect(appendEvents(counted, TEST_AUDIT_KEY, [event(requestId, at, { dossier_id })])).rejects.toThrow(/not a uuid/);
+    }
+    expect(sent).toEqual([]);
+    expect(await rowsOf(requestId)).toEqual([]);
   });
 
   it('should start a new chain from its genesis and continue it on the next append', async () => {
