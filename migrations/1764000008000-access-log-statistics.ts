@@ -23,7 +23,7 @@ export const STATISTICS_FUNCTION = `CREATE FUNCTION kluis_access_log_statistics(
       FROM pg_attribute WHERE attrelid = t AND attnum > 0 AND NOT attisdropped);
   END $$`;
 
-const PARTITIONS_BETWEEN_V3 = replaced(
+export const PARTITIONS_BETWEEN_V3 = replaced(
   PARTITIONS_BETWEEN_V2,
   `        EXECUTE format('ALTER TABLE %I ALTER COLUMN dossier_ids SET STATISTICS ${DOSSIER_STATISTICS}', name);`,
   `        PERFORM kluis_access_log_statistics(name::regclass);`,

@@ -10,8 +10,9 @@ import { AccessLogEventArrays1764000007000 } from './1764000007000-access-log-ev
 import { AccessLogStatistics1764000008000 } from './1764000008000-access-log-statistics';
 import { AccessLogDossierStatistics1764000009000 } from './1764000009000-access-log-dossier-statistics';
 import { AccessLogChecksInAppend1764000010000 } from './1764000010000-access-log-checks-in-append';
+import { AccessLogRowsInline1764000011000 } from './1764000011000-access-log-rows-inline';
 
 /** Every migration, in order. Listed explicitly (no glob) so that swc, jest and the build agree. */
 export const MIGRATIONS = [InitialSchema1763900000000, AccessLog1763900001000, Consent1764000001000, RightsRequests1764000002000, Retention1764000003000, AccessLogShapes1764000004000, AccessLogBatches1764000005000, AccessLogAppendV41764000006000,
   AccessLogEventArrays1764000007000, AccessLogStatistics1764000008000, AccessLogDossierStatistics1764000009000,
-  AccessLogChecksInAppend1764000010000];
+  AccessLogChecksInAppend1764000010000, AccessLogRowsInline1764000011000];

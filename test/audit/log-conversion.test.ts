@@ -31,7 +31,7 @@ describe('access log: converting the wide event table into batches and events (m
   };
 
   /**
-   * Back to one row per event: undoes 1764000010000 (the batch checks in the append function),
+   * Back to one row per event: undoes 1764000011000 (rows kept inline), 1764000010000 (the batch checks in the append function),
    * 1764000009000 and 1764000008000 (the log's statistics targets) and 1764000007000 (events as arrays of their batch).
    */
   const toEntryRows = async () => {
@@ -39,8 +39,9 @@ describe('access log: converting the wide event table into batches and events (m
     await db.ds.undoLastMigration({ transaction: 'all' });
     await db.ds.undoLastMigration({ transaction: 'all' });
     await db.ds.undoLastMigration({ transaction: 'all' });
+    await db.ds.undoLastMigration({ transaction: 'all' });
   };
-  /** Back to the wide table: undoes 1764000010000 … 1764000007000, 1764000006000 (the append function's event ids) and then 1764000005000. */
+  /** Back to the wide table: undoes 1764000011000 … 1764000007000, 1764000006000 (the append function's event ids) and then 1764000005000. */
   const toWideTable = async () => {
     await toEntryRows();
     await db.ds.undoLastMigration({ transaction: 'all' });

@@ -135,6 +135,14 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
     expect(targets.filter((t) => t.column === 'event_ids' && t.name === partitionName(15))).toEqual([{ name: partitionName(15), column: 'event_ids', target: 0 }]);
   });
 
+  it('should keep batch rows of up to a page as they are in every partition, old and new, without trying to compress them', async () => {
+    await app.db.ds.query('SELECT kluis_ensure_access_log_partitions(15)');
+    const options: { name: string; options: string[] | null }[] = await app.db.ds.query(`SELECT c.relname AS name, c.reloptions AS options
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'access_log_batch'::regclass`);
+    expect(options.map((o) => o.name)).toEqual(expect.arrayContaining([partitionName(15), 'access_log_batch_default']));
+    expect(options.filter((o) => !o.options?.includes('toast_tuple_target=8160'))).toEqual([]);
+  });
+
   it('should still create a month’s partition when the DEFAULT partition already holds events of that month (a server that ran long without it)', async () => {
     const org = await anOrganisation(app.db.ds);
     const at = midMonth(16);
@@ -150,6 +158,8 @@ describe('access log: monthly partitions (SPEC §6 retention)', () => {
       const targets = await app.db.ds.query(`SELECT attname AS column, coalesce(attstattarget::int, -1) AS target FROM pg_attribute
         WHERE attrelid = $1::regclass AND attname IN ('dossier_ids', 'event_ids') ORDER BY attname`, [partitionName(16)]);
       expect(targets).toEqual([{ column: 'dossier_ids', target: -1 }, { column: 'event_ids', target: 0 }]);
+      const [{ options }] = await app.db.ds.query('SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass', [partitionName(16)]);
+      expect(options).toEqual(['toast_tuple_target=8160']);
     } finally {
       await forget(org.id);
     }
