@@ -353,7 +353,7 @@ function uuidArray(ids: readonly (string | null)[]): Buffer {
     b.writeInt32BE(16, o);
     o += 4;
     for (let i = 0; i < 36; i += 2) {
-      if (i === 8 || i === 13 || i === 18 || i === 23) i += 1;
+      if (i === 8 || i === 13 || i === 18 || i === 23) i += 1; // over the dash
       const byte = (hexDigit(id, i) << 4) | hexDigit(id, i + 1);
       if (byte < 0) throw new Error('access log: an id that is not a uuid');
       b[o] = byte;

@@ -46,6 +46,7 @@ function locator(typeName: string): Locator {
   }
 }
 
+/** The message and extensions of a field's denial, built once per field; each use is `deniedAt` its place. */
 function forbiddenField(path: string, category: string): GraphQLError {
   return new GraphQLError(`Not allowed to see ${path}`, { extensions: { code: ErrorCode.FORBIDDEN, category } });
 }
