@@ -317,13 +317,8 @@ const hexDigit = (id: string, i: number) => {
   return c < 128 ? HEX_DIGIT[c] : -1;
 };
 
-/** An empty binary uuid[] of `n` elements (length words still to be written), header filled in. */
+/** A binary uuid[] of `n` elements with its header filled in; the elements are still to be written. */
 function binaryUuidArray(n: number, hasNull: boolean): Buffer {
-  if (n === 0) {
-    const empty = Buffer.alloc(12);
-    empty.writeInt32BE(UUID_OID, 8);
-    return empty;
-  }
   const b = Buffer.allocUnsafe(20 + 20 * n);
   b.writeInt32BE(1, 0);
   b.writeInt32BE(hasNull ? 1 : 0, 4);
@@ -369,7 +364,6 @@ function uuidArray(ids: readonly (string | null)[]): Buffer {
  */
 function randomUuidArray(n: number): Buffer {
   const b = binaryUuidArray(n, false);
-  if (n === 0) return b;
   randomFillSync(b, 20);
   for (let o = 20; o < b.length; o += 20) {
     b.writeInt32BE(16, o);

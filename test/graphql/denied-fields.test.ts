@@ -13,7 +13,8 @@ describe('denied fields in a response', () => {
   it('should give every use of a denied field its own error with its path and location, and nothing else of the error', async () => {
     const org = await anOrganisation(app.db.ds);
     const expert = await aProfessional(app.db.ds, org);
-    const { dossier } = await aDossier().withAssignment(expert, AssignmentRole.BEHAVIOURAL_EXPERT).build(app.db.ds, org);
+    const worker = await aProfessional(app.db.ds, org);
+    const { dossier, subject } = await aDossier().withAssignment(expert, AssignmentRole.BEHAVIOURAL_EXPERT).withAssignment(worker).build(app.db.ds, org);
     const token = await app.staffToken(org, StaffRole.BEHAVIOURAL_EXPERT, expert);
     // A behavioural expert reads identity but no contact data (§4): the phone number is denied, twice.
     const query = [
@@ -30,5 +31,9 @@ describe('denied fields in a response', () => {
       { message: 'Not allowed to see Person.phone', locations: [{ line: 3, column: 25 }], path: ['dossier', 'subject', 'phone'], extensions: { code: 'FORBIDDEN' } },
       { message: 'Not allowed to see Person.phone', locations: [{ line: 4, column: 22 }], path: ['dossier', 'again', 'tel'], extensions: { code: 'FORBIDDEN' } },
     ]);
+    // The care worker of the same dossier reads contact data: the same query, both uses answered, no error.
+    const allowed = await app.gql(query, { id: dossier.id }, await app.staffToken(org, StaffRole.CARE_WORKER, worker));
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data?.dossier).toEqual({ subject: { firstName: subject.firstName, phone: subject.phone }, again: { tel: subject.phone } });
   });
 });
