@@ -34,7 +34,8 @@ export function createLoaders(em: EntityManager, organisationId: string) {
    * (a parameter, an alias and an escape per key) and result transformer ran for every batch,
    * and PostgreSQL parsed and planned each. Counted by `bench:instructions` for a list of 200
    * dossiers with their subjects and families: 425 → 363 million API instructions per request
-   * bare, 467 → 391 authorised.
+   * bare, 467 → 391 authorised. On the DataSource's pool, not `em`'s query runner: loaders are
+   * created with the DataSource's manager (context.ts) and never read inside a write's transaction.
    */
   async function rowsWhereIn<E extends OrgRow>(target: EntityTarget<E>, column: string, keys: readonly string[]): Promise<E[]> {
     const meta = em.connection.getMetadata(target);

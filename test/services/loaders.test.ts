@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { statementCount } from '../../src/db/data-source';
-import { installPgTypeParsers } from '../../src/db/pg-types';
 import { FamilyMember, Person, SupportPlan } from '../../src/entities';
 import { FamilyRelation } from '../../src/entities/enums';
 import { createLoaders } from '../../src/services/loaders';
@@ -11,7 +10,6 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 describe('per-request loaders', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    installPgTypeParsers();
     db = await createTestDatabase();
   });
   afterAll(() => db.drop());
