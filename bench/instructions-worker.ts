@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   const [variant, n, iterations] = [process.argv[2] as Variant, Number(process.argv[3]), Number(process.argv[4])];
   if (!VARIANTS.includes(variant) || !(n > 0) || !(iterations >= 0)) throw new Error('usage: instructions-worker <variant> <dossiers> <iterations>');
   installPgTypeParsers();
-  const ds = createDataSource({ url: process.env.BENCH_INSTRUCTIONS_URL!, poolSize: 4 });
+  // Under callgrind everything runs ~50× slower: a list of 2,000 dossiers queues its statements
+  // for the pool longer than the server's 5 s connect timeout, so the timeouts are lifted here.
+  const slow = 10 * 60_000;
+  const ds = createDataSource({
+    url: process.env.BENCH_INSTRUCTIONS_URL!, poolSize: 4, connectTimeoutMillis: slow, statementTimeoutMillis: slow, queryTimeoutMillis: slow,
+  });
   await ds.initialize();
   const run = await caseloadRunner(ds);
   for (let i = 0; i < iterations; i += 1) await run(variant, n);

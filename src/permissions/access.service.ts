@@ -33,9 +33,15 @@ const COLUMN = Object.fromEntries(GRANT_COLUMNS.map((c) => [c, `${GRANT_PREFIX}$
  * than aggregated to JSON per dossier: for a caseload page of 50, `json_agg` and its text took
  * execution from 0.19 to 0.29 ms and the round trip from 0.54 to 0.70 ms. A dossier with two
  * relationships (an assignment and break-the-glass) comes twice; `distinctDossierRows` keeps one.
+ *
+ * Except where the relationship rows are a filter of the dossier table itself (`inline`: the
+ * privacy officer's are every dossier of the organisation): computed first, a page of 100 cost a
+ * probe and a sort over every dossier of the organisation — 17.8 ms of PostgreSQL time a page of
+ * the privacy officer's list in an organisation of 10,000 — while inlined, PostgreSQL walks the
+ * dossier index in page order and stops at the page's end (0.8 ms, whatever the page's offset).
  */
-function withGrants(rows: string, page: string, orgParam: string): string {
-  return `WITH g AS MATERIALIZED (${rows}),
+function withGrants(rows: string, page: string, orgParam: string, inline = false): string {
+  return `WITH g AS ${inline ? 'NOT ' : ''}MATERIALIZED (${rows}),
     page AS (${page})
     SELECT page.*, ${GRANT_COLUMNS.map((c) => `g.${c} AS ${GRANT_PREFIX}${c}`).join(', ')},
       (SELECT policy_narrowing FROM organisation WHERE organisation_id = ${orgParam}) AS ${NARROWING_COLUMN}
@@ -206,8 +212,8 @@ export class AccessService {
    * dossiers — `page(visibleIds)` filters by the subquery `visibleIds` — with its relationships.
    */
   visibleDossiers(): { list(page: (visibleIds: string) => string, orgParam: string): string; params: unknown[] } {
-    const { sql, params } = grantSql(this.authenticated(), this.today);
-    return { list: (page, orgParam) => withGrants(sql, page('SELECT dossier_id FROM g'), orgParam), params };
+    const { sql, params, dossierFilter } = grantSql(this.authenticated(), this.today);
+    return { list: (page, orgParam) => withGrants(sql, page('SELECT dossier_id FROM g'), orgParam, dossierFilter), params };
   }
 
   /**

@@ -18,6 +18,18 @@ export interface GrantSql {
   /** A UNION of one SELECT per kind of relationship the viewer can have (never empty). */
   sql: string;
   params: unknown[];
+  /**
+   * Every branch is a filter of the organisation's own dossier table (the privacy officer, a
+   * verwijsindex partner): the rows may be as many as the organisation has dossiers, and a list
+   * should merge them into its walk of the dossier index rather than compute them all first.
+   */
+  dossierFilter: boolean;
+}
+
+/** One kind of relationship; `dossierFilter` when it selects from the dossier table alone. */
+interface Branch {
+  sql: string;
+  dossierFilter?: true;
 }
 
 class Params {
@@ -65,37 +77,37 @@ export const CONSENT_USABLE = (c: string, day: string): string =>
 /** Roles that may break the glass (§9). */
 export const EMERGENCY_ROLES: ReadonlySet<StaffRole> = new Set([StaffRole.CARE_WORKER, StaffRole.BEHAVIOURAL_EXPERT]);
 
-function staffBranches(viewer: Extract<AuthenticatedViewer, { kind: 'staff' }>, p: Params): string[] {
+function staffBranches(viewer: Extract<AuthenticatedViewer, { kind: 'staff' }>, p: Params): Branch[] {
   const org = p.add(viewer.organisationId);
   if (viewer.role === StaffRole.PRIVACY_OFFICER) {
     // Organisation-wide, but the policy gives the privacy officer only a few categories.
-    return [`SELECT d.id AS dossier_id, ${COLS('privacy_officer')} FROM dossier d WHERE d.organisation_id = ${org}`];
+    return [{ sql: `SELECT d.id AS dossier_id, ${COLS('privacy_officer')} FROM dossier d WHERE d.organisation_id = ${org}`, dossierFilter: true }];
   }
   const sub = p.add(viewer.sub);
   if (viewer.role === StaffRole.AUDITOR) {
-    return [`SELECT x.dossier_id, ${COLS('auditor', { basis: 'g.id', categories: 'g.categories', expires: 'g.valid_until', secret: 'g.pseudonym_key' })}
+    return [{ sql: `SELECT x.dossier_id, ${COLS('auditor', { basis: 'g.id', categories: 'g.categories', expires: 'g.valid_until', secret: 'g.pseudonym_key' })}
       FROM auditor_grant g CROSS JOIN LATERAL unnest(g.dossier_ids) AS x(dossier_id)
-      WHERE g.organisation_id = ${org} AND g.auditor_subject = ${sub} AND g.revoked_at IS NULL AND g.valid_from <= now() AND g.valid_until > now()`];
+      WHERE g.organisation_id = ${org} AND g.auditor_subject = ${sub} AND g.revoked_at IS NULL AND g.valid_from <= now() AND g.valid_until > now()` }];
   }
-  const branches: string[] = [];
+  const branches: Branch[] = [];
   const role = ASSIGNMENT_ROLE[viewer.role];
   if (role) {
     // The assignment must be in the role the token acts in: a care worker is not let in on an
     // assignment as behavioural expert, and an ended assignment opens nothing.
-    branches.push(`SELECT a.dossier_id, ${COLS(viewer.role, { expires: 'a.valid_until', professional: 'p.id' })}
+    branches.push({ sql: `SELECT a.dossier_id, ${COLS(viewer.role, { expires: 'a.valid_until', professional: 'p.id' })}
       FROM professional p JOIN care_team_assignment a ON a.professional_id = p.id
       WHERE p.organisation_id = ${org} AND p.subject = ${sub} AND a.organisation_id = ${org} AND a.role = ${p.add(role)}
-        AND a.valid_from <= now() AND (a.valid_until IS NULL OR a.valid_until > now())`);
+        AND a.valid_from <= now() AND (a.valid_until IS NULL OR a.valid_until > now())` });
   }
   if (EMERGENCY_ROLES.has(viewer.role)) {
-    branches.push(`SELECT e.dossier_id, ${COLS('emergency', { basis: 'e.id', expires: 'e.expires_at', professional: 'p.id' })}
+    branches.push({ sql: `SELECT e.dossier_id, ${COLS('emergency', { basis: 'e.id', expires: 'e.expires_at', professional: 'p.id' })}
       FROM professional p JOIN emergency_access e ON e.professional_id = p.id
-      WHERE p.organisation_id = ${org} AND p.subject = ${sub} AND e.organisation_id = ${org} AND e.started_at <= now() AND e.expires_at > now()`);
+      WHERE p.organisation_id = ${org} AND p.subject = ${sub} AND e.organisation_id = ${org} AND e.started_at <= now() AND e.expires_at > now()` });
   }
   return branches;
 }
 
-function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>, today: string, p: Params): string[] {
+function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>, today: string, p: Params): Branch[] {
   const org = p.add(viewer.organisationId);
   const person = p.add(viewer.personId);
   // Ages on today's Dutch calendar day: born on or before these dates means 12+ / 16+.
@@ -103,12 +115,12 @@ function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>
   const born16 = p.add(addMonths(today, -16 * 12));
   const day = p.add(today);
   return [
-    `SELECT d.id AS dossier_id, ${COLS(`(CASE WHEN s.date_of_birth <= ${born16}::date THEN 'youth_16_plus' ELSE 'child_12_15' END)`)}
+    { sql: `SELECT d.id AS dossier_id, ${COLS(`(CASE WHEN s.date_of_birth <= ${born16}::date THEN 'youth_16_plus' ELSE 'child_12_15' END)`)}
      FROM dossier d JOIN person s ON s.id = d.subject_id
-     WHERE d.organisation_id = ${org} AND d.subject_id = ${person} AND s.date_of_birth <= ${born12}::date`,
+     WHERE d.organisation_id = ${org} AND d.subject_id = ${person} AND s.date_of_birth <= ${born12}::date` },
     // Custody is read from the family record at every request; a parent of a youth of 16+ reads
     // only under that youth's PARENTAL_ACCESS consent naming this parent.
-    `SELECT d.id AS dossier_id, ${COLS('parent', { basis: 'pa.id' })}
+    { sql: `SELECT d.id AS dossier_id, ${COLS('parent', { basis: 'pa.id' })}
      FROM family_member fm
      JOIN dossier d ON d.id = fm.dossier_id
      JOIN person s ON s.id = d.subject_id
@@ -117,27 +129,27 @@ function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>
        WHERE c.dossier_id = d.id AND c.kind = '${ConsentKind.PARENTAL_ACCESS}' AND c.recipient_person_id = ${person} AND ${CONSENT_USABLE('c', day)}
        ORDER BY c.given_at DESC LIMIT 1
      ) pa ON true
-     WHERE fm.organisation_id = ${org} AND fm.person_id = ${person} AND fm.has_custody AND (s.date_of_birth > ${born16}::date OR pa.id IS NOT NULL)`,
+     WHERE fm.organisation_id = ${org} AND fm.person_id = ${person} AND fm.has_custody AND (s.date_of_birth > ${born16}::date OR pa.id IS NOT NULL)` },
   ];
 }
 
-function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' }>, today: string, p: Params): string[] {
+function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' }>, today: string, p: Params): Branch[] {
   const org = p.add(viewer.organisationId);
-  const branches: string[] = [];
+  const branches: Branch[] = [];
   if (viewer.scopes.includes('verwijsindex')) {
-    branches.push(`SELECT d.id AS dossier_id, ${COLS('partner_verwijsindex')} FROM dossier d
-      WHERE d.organisation_id = ${org} AND d.verwijsindex_signal_on IS NOT NULL`);
+    branches.push({ sql: `SELECT d.id AS dossier_id, ${COLS('partner_verwijsindex')} FROM dossier d
+      WHERE d.organisation_id = ${org} AND d.verwijsindex_signal_on IS NOT NULL`, dossierFilter: true });
   }
   let dayParam: string | undefined;
   const day = () => (dayParam ??= p.add(today));
   if (viewer.scopes.includes('municipality')) {
-    branches.push(`SELECT DISTINCT en.dossier_id, ${COLS('partner_municipality')} FROM entitlement en
-      WHERE en.organisation_id = ${org} AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date)`);
+    branches.push({ sql: `SELECT DISTINCT en.dossier_id, ${COLS('partner_municipality')} FROM entitlement en
+      WHERE en.organisation_id = ${org} AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date)` });
   }
   if (viewer.scopes.includes('consented')) {
-    branches.push(`SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
+    branches.push({ sql: `SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
       WHERE c.organisation_id = ${org} AND c.kind = '${ConsentKind.DISCLOSURE}' AND c.recipient_client_id = ${p.add(viewer.clientApp)}
-        AND ${CONSENT_USABLE('c', day())}`);
+        AND ${CONSENT_USABLE('c', day())}` });
   }
   return branches;
 }
@@ -151,5 +163,5 @@ export function grantSql(viewer: AuthenticatedViewer, today: string): GrantSql {
   // needs a partner scope); one without would be a verifier bug, and failing the request is the
   // closed answer, rather than a statement that silently lists nothing.
   if (branches.length === 0) throw new Error(`grantSql: a ${viewer.kind} viewer without any kind of relationship`);
-  return { sql: branches.join('\nUNION ALL\n'), params: p.values };
+  return { sql: branches.map((b) => b.sql).join('\nUNION ALL\n'), params: p.values, dossierFilter: branches.every((b) => b.dossierFilter) };
 }

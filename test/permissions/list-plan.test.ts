@@ -1,0 +1,80 @@
+import { StaffRole } from '../../src/entities/enums';
+import { anOrganisation, aProfessional } from '../support/builders';
+import { nodes } from '../support/scenario-builders';
+import { GqlResult, startTestApp, TestApp } from '../support/test-app';
+
+const DOSSIERS = 3_000;
+type Page = { dossiers: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } };
+const PAGE = 'query($after: String) { dossiers(first: 50, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
+
+type PlanNode = { 'Node Type': string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+/** The most rows any step of an executed plan handled (rows × loops): how much of the organisation the statement touched. */
+const mostRows = (n: PlanNode): number => Math.max(n['Actual Rows'] * n['Actual Loops'], ...(n.Plans ?? []).map(mostRows));
+
+/**
+ * A page of a list must cost about a page, not about the organisation: the privacy officer's
+ * relationship rows are every dossier of the organisation (SPEC §1), and computed before the
+ * page was taken, each page touched all of them (17.8 ms of PostgreSQL time a page at 10,000).
+ */
+describe('dossiers list: the cost of a page (SPEC §14)', () => {
+  let app: TestApp;
+  let org: Awaited<ReturnType<typeof anOrganisation>>;
+  const statements: { text: string; values: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const ds = app.db.ds;
+    org = await anOrganisation(ds);
+    await ds.query(`INSERT INTO person (id, organisation_id, first_name, last_name, date_of_birth, version)
+      SELECT md5($1::text || g)::uuid, $1::uuid, 'Kind', 'Lijst' || g, DATE '2015-01-01', 1 FROM generate_series(1, $2::int) g`, [org.id, DOSSIERS]);
+    await ds.query(`INSERT INTO dossier (organisation_id, subject_id, type, opened_on, created_at, version)
+      SELECT $1::uuid, md5($1::text || g)::uuid, 'YOUTH_CARE', DATE '2026-01-01', timestamp '2026-01-01' + g * interval '1 second', 1
+      FROM generate_series(1, $2::int) g`, [org.id, DOSSIERS]);
+    await ds.query('ANALYZE person, dossier');
+    // The list page runs as a named prepared statement, straight on the pool.
+    const pool = (ds.driver as unknown as { master: { query(q: unknown): Promise<unknown> } }).master;
+    const viaPool = pool.query.bind(pool);
+    jest.spyOn(pool, 'query').mockImplementation((q) => {
+      const { text, values } = q as { text?: string; values?: unknown[] };
+      if (text?.includes('FROM dossier d WHERE')) statements.push({ text, values: values ?? [] });
+      return viaPool(q);
+    });
+  });
+  beforeEach(() => void (statements.length = 0));
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.close();
+  });
+
+  const executedPlan = async ({ text, values }: { text: string; values: unknown[] }) => {
+    const [row] = await app.db.ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    return row['QUERY PLAN'][0].Plan as PlanNode;
+  };
+
+  it('should give a privacy officer the first and a later page of 3,000 dossiers while touching about a page of rows', async () => {
+    const token = await app.staffToken(org, StaffRole.PRIVACY_OFFICER, await aProfessional(app.db.ds, org));
+    const first: GqlResult<Page> = await app.gql<Page>(PAGE, { after: null }, token);
+    const later: GqlResult<Page> = await app.gql<Page>(PAGE, { after: first.data?.dossiers.pageInfo.endCursor }, token);
+    expect(first.errors).toBeUndefined();
+    expect(later.errors).toBeUndefined();
+    const ids = [...nodes<{ id: string }>(first.data?.dossiers), ...nodes<{ id: string }>(later.data?.dossiers)].map((d) => d.id);
+    expect(new Set(ids).size).toBe(100);
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      // 51 rows a page (the page and the look-ahead row); well under the organisation's 3,000.
+      expect(mostRows(await executedPlan(statement))).toBeLessThan(DOSSIERS / 10);
+    }
+  });
+
+  it('should list a care worker their one dossier among the 3,000 starting from the assignment, not from the organisation', async () => {
+    const worker = await aProfessional(app.db.ds, org);
+    const [mine] = await app.db.ds.query(`SELECT id FROM dossier WHERE organisation_id = $1 ORDER BY created_at LIMIT 1 OFFSET 1234`, [org.id]);
+    await app.db.ds.query(`INSERT INTO care_team_assignment (organisation_id, dossier_id, professional_id, role, valid_from) VALUES ($1, $2, $3, 'CARE_WORKER', now() - interval '1 day')`,
+      [org.id, mine.id, worker.id]);
+    const res = await app.gql<Page>(PAGE, { after: null }, await app.staffToken(org, StaffRole.CARE_WORKER, worker));
+    expect(res.errors).toBeUndefined();
+    expect(nodes<{ id: string }>(res.data?.dossiers).map((d) => d.id)).toEqual([mine.id]);
+    expect(statements).toHaveLength(1);
+    expect(mostRows(await executedPlan(statements[0]))).toBeLessThan(DOSSIERS / 10);
+  });
+});
