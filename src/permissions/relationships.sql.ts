@@ -19,9 +19,12 @@ export interface GrantSql {
   sql: string;
   params: unknown[];
   /**
-   * Every branch is a filter of the organisation's own dossier table (the privacy officer, a
-   * verwijsindex partner): the rows may be as many as the organisation has dossiers, and a list
-   * should merge them into its walk of the dossier index rather than compute them all first.
+   * The one branch is a filter of the organisation's own dossier table (the privacy officer, a
+   * partner with the verwijsindex or the municipality scope): its rows may be as many as the
+   * organisation has dossiers, and a list should merge it into its walk of the dossier index
+   * rather than compute them all first. Not for a UNION of several: PostgreSQL cannot merge a
+   * UNION into the walk, and computing it twice (for the page and for its relationship rows)
+   * cost more than computing it once (a page at 10,000 dossiers: 39.5 against 35.4 ms).
    */
   dossierFilter: boolean;
 }
@@ -143,8 +146,12 @@ function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' 
   let dayParam: string | undefined;
   const day = () => (dayParam ??= p.add(today));
   if (viewer.scopes.includes('municipality')) {
-    branches.push({ sql: `SELECT DISTINCT en.dossier_id, ${COLS('partner_municipality')} FROM entitlement en
-      WHERE en.organisation_id = ${org} AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date)` });
+    // Most dossiers of an organisation may have an entitlement: a filter of the dossier table
+    // (rather than the distinct dossiers of the entitlements), so that a list walks the dossier
+    // index (a page at 10,000 dossiers: 24 → 1.9 ms) and a lookup by id probes only its dossiers.
+    branches.push({ sql: `SELECT d.id AS dossier_id, ${COLS('partner_municipality')} FROM dossier d
+      WHERE d.organisation_id = ${org} AND EXISTS (SELECT 1 FROM entitlement en WHERE en.dossier_id = d.id AND en.organisation_id = ${org}
+        AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date))`, dossierFilter: true });
   }
   if (viewer.scopes.includes('consented')) {
     branches.push({ sql: `SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
@@ -163,5 +170,5 @@ export function grantSql(viewer: AuthenticatedViewer, today: string): GrantSql {
   // needs a partner scope); one without would be a verifier bug, and failing the request is the
   // closed answer, rather than a statement that silently lists nothing.
   if (branches.length === 0) throw new Error(`grantSql: a ${viewer.kind} viewer without any kind of relationship`);
-  return { sql: branches.map((b) => b.sql).join('\nUNION ALL\n'), params: p.values, dossierFilter: branches.every((b) => b.dossierFilter) };
+  return { sql: branches.map((b) => b.sql).join('\nUNION ALL\n'), params: p.values, dossierFilter: branches.length === 1 && branches[0].dossierFilter === true };
 }
