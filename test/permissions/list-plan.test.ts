@@ -7,7 +7,7 @@ const DOSSIERS = 3_000;
 type Page = { dossiers: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } };
 const PAGE = 'query($after: String) { dossiers(first: 50, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
 
-type PlanNode = { 'Node Type': string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+type PlanNode = { 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
 /** The most rows any step of an executed plan handled (rows × loops): how much of the organisation the statement touched. */
 const mostRows = (n: PlanNode): number => Math.max(n['Actual Rows'] * n['Actual Loops'], ...(n.Plans ?? []).map(mostRows));
 
