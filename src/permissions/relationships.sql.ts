@@ -19,20 +19,43 @@ export interface GrantSql {
   sql: string;
   params: unknown[];
   /**
-   * The one branch is a filter of the organisation's own dossier table (the privacy officer, a
-   * partner with the verwijsindex or the municipality scope): its rows may be as many as the
-   * organisation has dossiers, and a list should merge it into its walk of the dossier index
-   * rather than compute them all first. Not for a UNION of several: PostgreSQL cannot merge a
-   * UNION into the walk, and computing it twice (for the page and for its relationship rows)
-   * cost more than computing it once (a page at 10,000 dossiers: 39.5 against 35.4 ms).
+   * The rows are one filter of the organisation's own dossier table (the privacy officer, a
+   * partner with only the verwijsindex and municipality scopes): they may be as many as the
+   * organisation has dossiers, and a list should merge them into its walk of the dossier index
+   * rather than compute them all first. Not with another kind of branch beside it: PostgreSQL
+   * cannot merge a UNION into the walk, and computing it twice (for the page and for its
+   * relationship rows) cost more than computing it once (a page at 10,000: 39.5 against 35.4 ms).
    */
   dossierFilter: boolean;
 }
 
-/** One kind of relationship; `dossierFilter` when it selects from the dossier table alone. */
+/** One SELECT of the UNION; `dossierFilter` when it is the viewer's filter of the dossier table. */
 interface Branch {
   sql: string;
   dossierFilter?: true;
+}
+
+/** A relationship every dossier of the organisation has that meets `condition` (SQL over the dossier `d`). */
+interface DossierCondition {
+  relationship: string;
+  condition: string;
+}
+
+/**
+ * The relationships that are conditions on the dossier row, as one SELECT over the dossier table:
+ * a dossier meeting several comes once per relationship. Folded rather than one SELECT per
+ * relationship in a UNION, so that the whole can be merged into a list's walk of the dossier
+ * index (verwijsindex and municipality, a page at 10,000 dossiers: 34.6 → 0.4 ms).
+ */
+function dossierFilter(org: string, conditions: DossierCondition[]): Branch[] {
+  if (conditions.length === 0) return [];
+  const [one] = conditions;
+  const sql = conditions.length === 1
+    ? `SELECT d.id AS dossier_id, ${COLS(one.relationship)} FROM dossier d WHERE d.organisation_id = ${org} AND ${one.condition}`
+    : `SELECT d.id AS dossier_id, ${COLS('r.relationship')}
+      FROM dossier d CROSS JOIN LATERAL (VALUES ${conditions.map((c) => `('${c.relationship}'::text, ${c.condition})`).join(', ')}) AS r(relationship, holds)
+      WHERE d.organisation_id = ${org} AND r.holds`;
+  return [{ sql, dossierFilter: true }];
 }
 
 class Params {
@@ -84,7 +107,7 @@ function staffBranches(viewer: Extract<AuthenticatedViewer, { kind: 'staff' }>, 
   const org = p.add(viewer.organisationId);
   if (viewer.role === StaffRole.PRIVACY_OFFICER) {
     // Organisation-wide, but the policy gives the privacy officer only a few categories.
-    return [{ sql: `SELECT d.id AS dossier_id, ${COLS('privacy_officer')} FROM dossier d WHERE d.organisation_id = ${org}`, dossierFilter: true }];
+    return dossierFilter(org, [{ relationship: 'privacy_officer', condition: 'true' }]);
   }
   const sub = p.add(viewer.sub);
   if (viewer.role === StaffRole.AUDITOR) {
@@ -138,21 +161,23 @@ function clientBranches(viewer: Extract<AuthenticatedViewer, { kind: 'client' }>
 
 function partnerBranches(viewer: Extract<AuthenticatedViewer, { kind: 'partner' }>, today: string, p: Params): Branch[] {
   const org = p.add(viewer.organisationId);
-  const branches: Branch[] = [];
+  const conditions: DossierCondition[] = [];
   if (viewer.scopes.includes('verwijsindex')) {
-    branches.push({ sql: `SELECT d.id AS dossier_id, ${COLS('partner_verwijsindex')} FROM dossier d
-      WHERE d.organisation_id = ${org} AND d.verwijsindex_signal_on IS NOT NULL`, dossierFilter: true });
+    conditions.push({ relationship: 'partner_verwijsindex', condition: 'd.verwijsindex_signal_on IS NOT NULL' });
   }
   let dayParam: string | undefined;
   const day = () => (dayParam ??= p.add(today));
   if (viewer.scopes.includes('municipality')) {
-    // Most dossiers of an organisation may have an entitlement: a filter of the dossier table
-    // (rather than the distinct dossiers of the entitlements), so that a list walks the dossier
-    // index (a page at 10,000 dossiers: 24 → 1.9 ms) and a lookup by id probes only its dossiers.
-    branches.push({ sql: `SELECT d.id AS dossier_id, ${COLS('partner_municipality')} FROM dossier d
-      WHERE d.organisation_id = ${org} AND EXISTS (SELECT 1 FROM entitlement en WHERE en.dossier_id = d.id AND en.organisation_id = ${org}
-        AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date))`, dossierFilter: true });
+    // Most dossiers of an organisation may have an entitlement: a condition on the dossier (not
+    // the distinct dossiers of the entitlements), so that a list walks the dossier index (a page
+    // at 10,000 dossiers: 24 → 1.9 ms) and a lookup by id probes only its dossiers.
+    conditions.push({
+      relationship: 'partner_municipality',
+      condition: `EXISTS (SELECT 1 FROM entitlement en WHERE en.dossier_id = d.id AND en.organisation_id = ${org}
+        AND en.valid_from <= ${day()}::date AND (en.valid_until IS NULL OR en.valid_until >= ${day()}::date))`,
+    });
   }
+  const branches = dossierFilter(org, conditions);
   if (viewer.scopes.includes('consented')) {
     branches.push({ sql: `SELECT c.dossier_id, ${COLS('partner_consented', { basis: 'c.id', categories: 'c.categories' })} FROM consent c
       WHERE c.organisation_id = ${org} AND c.kind = '${ConsentKind.DISCLOSURE}' AND c.recipient_client_id = ${p.add(viewer.clientApp)}
