@@ -42,7 +42,7 @@ export async function listDossiers(ctx: Context, page: PageArgs): Promise<Connec
   const raw = await preparedQuery<Record<string, unknown>>(
     ctx.ds,
     `${visible.list(
-      (visibleIds) => `SELECT d.* FROM dossier d WHERE ${where} AND d.id IN (${visibleIds}) ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)}`,
+      (visible) => `SELECT d.* FROM dossier d WHERE ${where} AND ${visible} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(page.first + 1)}`,
       org,
     )} ORDER BY page.created_at DESC, page.id DESC`,
     params,

@@ -4,8 +4,10 @@ import { nodes } from '../support/scenario-builders';
 import { GqlResult, startTestApp, TestApp } from '../support/test-app';
 
 const DOSSIERS = 3_000;
-type Page = { dossiers: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } };
-const PAGE = 'query($after: String) { dossiers(first: 50, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
+type Listed = { id: string; myAccess: { relationships: string[] } };
+type Page = { dossiers: { edges: { node: Listed }[]; pageInfo: { endCursor: string } } };
+const PAGE = 'query($after: String) { dossiers(first: 50, after: $after) { edges { node { id myAccess { relationships } } } pageInfo { endCursor } } }';
+const CONSENTED = 'partner-consented-lists';
 
 type PlanNode = { 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
 /** The most rows any step of an executed plan handled (rows × loops): how much of the organisation the statement touched. */
@@ -38,7 +40,15 @@ describe('dossiers list: the cost of a page (SPEC §14)', () => {
     // A verwijsindex signal on every third.
     await ds.query(`UPDATE dossier SET verwijsindex_signal_on = DATE '2026-03-01' WHERE organisation_id = $1 AND subject_id IN
       (SELECT md5($1::text || g)::uuid FROM generate_series(3, $2::int, 3) g)`, [org.id, DOSSIERS]);
-    await ds.query('ANALYZE person, dossier, entitlement');
+    // A DISCLOSURE consent for one partner on every eleventh, signed by the subject; every fifth of those withdrawn.
+    await ds.query(`WITH c AS (
+        INSERT INTO consent (organisation_id, dossier_id, kind, recipient_name, recipient_client_id, purpose, scope, method, given_at, withdrawn_at)
+        SELECT $1::uuid, d.id, 'DISCLOSURE', 'Partner', $3, 'Afstemming', 'PERIOD', 'WRITTEN', now(), CASE WHEN g % 55 = 0 THEN now() END
+        FROM dossier d JOIN generate_series(11, $2::int, 11) g ON d.subject_id = md5($1::text || g)::uuid
+        RETURNING id, dossier_id)
+      INSERT INTO consent_signature (organisation_id, consent_id, person_id, capacity, signed_at)
+      SELECT $1::uuid, c.id, d.subject_id, 'SUBJECT', now() FROM c JOIN dossier d ON d.id = c.dossier_id`, [org.id, DOSSIERS, CONSENTED]);
+    await ds.query('ANALYZE person, dossier, entitlement, consent, consent_signature');
     // The list page runs as a named prepared statement, straight on the pool.
     const pool = (ds.driver as unknown as { master: { query(q: unknown): Promise<unknown> } }).master;
     const viaPool = pool.query.bind(pool);
@@ -60,18 +70,25 @@ describe('dossiers list: the cost of a page (SPEC §14)', () => {
   };
 
   const CURRENT_ENTITLEMENT = 'EXISTS (SELECT 1 FROM entitlement en WHERE en.dossier_id = d.id AND (en.valid_until IS NULL OR en.valid_until >= CURRENT_DATE))';
+  const SIGNAL = 'd.verwijsindex_signal_on IS NOT NULL';
+  const CONSENT = `EXISTS (SELECT 1 FROM consent c WHERE c.dossier_id = d.id AND c.recipient_client_id = '${CONSENTED}' AND c.withdrawn_at IS NULL)`;
+  /** Per viewer, its relationships and the condition (SQL over the dossier `d`) under which a dossier has each. */
   const listed = {
     'a privacy officer (every dossier of the organisation)': {
       token: async () => app.staffToken(org, StaffRole.PRIVACY_OFFICER, await aProfessional(app.db.ds, org)),
-      condition: 'true',
+      relationships: { privacy_officer: 'true' },
     },
     'a municipality partner (the dossiers with a current entitlement)': {
       token: () => app.partnerToken(org, 'municipality'),
-      condition: CURRENT_ENTITLEMENT,
+      relationships: { partner_municipality: CURRENT_ENTITLEMENT },
     },
     'a partner with the municipality and verwijsindex scopes (either)': {
       token: () => app.partnerToken(org, 'municipality verwijsindex'),
-      condition: `(${CURRENT_ENTITLEMENT} OR d.verwijsindex_signal_on IS NOT NULL)`,
+      relationships: { partner_municipality: CURRENT_ENTITLEMENT, partner_verwijsindex: SIGNAL },
+    },
+    'a partner with the municipality, verwijsindex and consented scopes (any, each dossier with all it has)': {
+      token: () => app.partnerToken(org, 'municipality verwijsindex consented', CONSENTED),
+      relationships: { partner_municipality: CURRENT_ENTITLEMENT, partner_verwijsindex: SIGNAL, partner_consented: CONSENT },
     },
   };
 
@@ -81,9 +98,14 @@ describe('dossiers list: the cost of a page (SPEC §14)', () => {
     const later: GqlResult<Page> = await app.gql<Page>(PAGE, { after: first.data?.dossiers.pageInfo.endCursor }, token);
     expect(first.errors).toBeUndefined();
     expect(later.errors).toBeUndefined();
-    const ids = [...nodes<{ id: string }>(first.data?.dossiers), ...nodes<{ id: string }>(later.data?.dossiers)].map((d) => d.id);
-    const expected = await app.db.ds.query(`SELECT d.id FROM dossier d WHERE d.organisation_id = $1 AND ${viewer.condition} ORDER BY d.created_at DESC, d.id DESC LIMIT 100`, [org.id]);
-    expect(ids).toEqual(expected.map((r: { id: string }) => r.id));
+    const got = [...nodes<Listed>(first.data?.dossiers), ...nodes<Listed>(later.data?.dossiers)].map((d) => ({ id: d.id, relationships: [...d.myAccess.relationships].sort() }));
+    const conditions = Object.entries(viewer.relationships);
+    const expected: { id: string; relationships: string[] }[] = await app.db.ds.query(
+      `SELECT d.id, array_remove(ARRAY[${conditions.map(([r, c]) => `CASE WHEN ${c} THEN '${r}' END`).join(', ')}], NULL) AS relationships
+       FROM dossier d WHERE d.organisation_id = $1 AND (${conditions.map(([, c]) => c).join(' OR ')}) ORDER BY d.created_at DESC, d.id DESC LIMIT 100`,
+      [org.id],
+    );
+    expect(got).toEqual(expected.map((e) => ({ id: e.id, relationships: [...e.relationships].sort() })));
     expect(statements).toHaveLength(2);
     for (const statement of statements) {
       // 51 rows a page (the page and the look-ahead row), a few more where some are filtered out; well under the organisation's 3,000.
@@ -98,7 +120,7 @@ describe('dossiers list: the cost of a page (SPEC §14)', () => {
       [org.id, mine.id, worker.id]);
     const res = await app.gql<Page>(PAGE, { after: null }, await app.staffToken(org, StaffRole.CARE_WORKER, worker));
     expect(res.errors).toBeUndefined();
-    expect(nodes<{ id: string }>(res.data?.dossiers).map((d) => d.id)).toEqual([mine.id]);
+    expect(nodes<Listed>(res.data?.dossiers).map((d) => d.id)).toEqual([mine.id]);
     expect(statements).toHaveLength(1);
     expect(mostRows(await executedPlan(statements[0]))).toBeLessThan(DOSSIERS / 10);
   });
