@@ -23,7 +23,7 @@ class BareAccess {
   }
   visibleDossiers() {
     return {
-      list: (page: (visibleIds: string) => string) => `WITH page AS (${page('SELECT id FROM dossier WHERE organisation_id = $1')}) SELECT page.* FROM page`,
+      list: (page: (visible: string) => string) => `WITH page AS (${page('d.id IN (SELECT id FROM dossier WHERE organisation_id = $1)')}) SELECT page.* FROM page`,
       params: [this.viewer.organisationId],
     };
   }
