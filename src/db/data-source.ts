@@ -26,35 +26,58 @@ export interface DataSourceOptions {
   queryTimeoutMillis?: number;
 }
 
+const noop = () => undefined;
 const isReadTimeout = (err: unknown) => (err as Error | undefined)?.message === 'Query read timeout';
 
 /**
- * A pg Client that discards its connection when a query hits `query_timeout`. pg alone only
- * fails the query: the unanswered query stays active on the connection, the pool takes the
- * client back as healthy, and every later query queued on it waits for an answer that never
- * comes (a stuck pool). Ending the client marks it `_ending` at once, so the pool drops it on
- * release, and destroys the socket.
+ * A pg Client that discards its connection when a query hits `query_timeout`, and that sends its
+ * queries one at a time.
+ *
+ * Discarding: pg alone only fails the query; the unanswered query stays active on the
+ * connection, the pool takes the client back as healthy, and every later query queued on it
+ * waits for an answer that never comes (a stuck pool). Ending the client marks it `_ending` at
+ * once, so the pool drops it on release, and destroys the socket.
+ *
+ * One at a time: a query sent while the client still waits for another's answer is queued here,
+ * behind it, instead of in pg, which has deprecated queueing (pg 8.19; an error from pg 9).
+ * TypeORM's schema builder sends a table's column-type lookups at once on one query runner, and
+ * a transaction's query runner is one client for any code that awaits several queries
+ * together. An idle client sends at once, as before.
  */
 class DiscardingClient extends Client {
+  /** Settles when the last query sent through this client has; undefined while none is outstanding. */
+  private last: Promise<void> | undefined;
+
   override query(...args: unknown[]): any {
-    const discard = (err: unknown) => {
-      if (isReadTimeout(err)) void this.end().catch(() => undefined);
-    };
-    const last = args.length - 1;
-    if (typeof args[last] === 'function') {
-      const callback = args[last] as (err: unknown, res: unknown) => void;
-      args[last] = (err: unknown, res: unknown) => {
-        discard(err);
+    const sendNow = () => (super.query as (...a: unknown[]) => unknown)(...args);
+    // A submittable (a cursor, a stream): pg returns the object itself, not a promise.
+    if (typeof (args[0] as { submit?: unknown } | undefined)?.submit === 'function') return sendNow();
+    const end = args.length - 1;
+    if (typeof args[end] === 'function') {
+      // Callback style: the pool's own `pool.query`, which holds the client for that query alone.
+      const callback = args[end] as (err: unknown, res: unknown) => void;
+      args[end] = (err: unknown, res: unknown) => {
+        this.discardOn(err);
         callback(err, res);
       };
-      return (super.query as (...a: unknown[]) => unknown)(...args);
+      return sendNow();
     }
-    const result = (super.query as (...a: unknown[]) => unknown)(...args) as Promise<unknown> | undefined;
-    if (!result || typeof (result as Promise<unknown>).then !== 'function') return result;
-    return result.catch((err: unknown) => {
-      discard(err);
-      throw err;
+    const send = () =>
+      (sendNow() as Promise<unknown>).catch((err: unknown) => {
+        this.discardOn(err);
+        throw err;
+      });
+    const result = this.last ? this.last.then(send, send) : send();
+    const settled = result.then(noop, noop);
+    this.last = settled;
+    void settled.then(() => {
+      if (this.last === settled) this.last = undefined;
     });
+    return result;
+  }
+
+  private discardOn(err: unknown): void {
+    if (isReadTimeout(err)) void this.end().catch(noop);
   }
 }
 
