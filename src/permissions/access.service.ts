@@ -219,8 +219,8 @@ export class AccessService {
    * dossiers — `page(visible)` selects the dossiers `d` for which the condition `visible` holds — with their relationships.
    */
   visibleDossiers(): { list(page: (visible: string) => string, orgParam: string): string; params: unknown[] } {
-    const { sql, params, manyRows, hasRelationship } = grantSql(this.authenticated(), this.today);
-    return { list: (page, orgParam) => withGrants(sql, page, orgParam, manyRows ? hasRelationship : undefined), params };
+    const { sql, params, hasRelationship } = grantSql(this.authenticated(), this.today);
+    return { list: (page, orgParam) => withGrants(sql, page, orgParam, hasRelationship), params };
   }
 
   /**

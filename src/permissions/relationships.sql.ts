@@ -19,22 +19,19 @@ export interface GrantSql {
   sql: string;
   params: unknown[];
   /**
-   * The rows may be as many as the organisation has dossiers (the privacy officer; a partner with
-   * the verwijsindex or municipality scope): a list should take its page first and compute only
-   * the page's rows, rather than compute them all first.
+   * Only where the rows may be as many as the organisation has dossiers (the privacy officer; a
+   * partner with the verwijsindex or municipality scope), so that a list takes its page first and
+   * computes only the page's rows, rather than compute them all first: SQL that is true when the
+   * dossier whose id is `dossierId` (an expression of the enclosing statement) has a relationship
+   * row. One EXISTS per kind of relationship, OR-ed, so that PostgreSQL asks each with the id as
+   * a parameter (by index) and stops at the first that holds. One EXISTS over the UNION instead
+   * could not be asked per dossier: PostgreSQL computed every row of the UNION and hashed them (a
+   * page at 3,000 dossiers touched all 3,000). `OFFSET 0` keeps each EXISTS asked per dossier:
+   * without it PostgreSQL may plan it as the hashed set of every dossier that has such a
+   * relationship, costed as if every dossier would be asked — which a list that stops at its
+   * page's end never does.
    */
-  manyRows: boolean;
-  /**
-   * SQL that is true when the dossier whose id is `dossierId` (an expression of the enclosing
-   * statement) has a relationship row: one EXISTS per kind of relationship, OR-ed, so that
-   * PostgreSQL asks each with the id as a parameter (by index) and stops at the first that holds.
-   * One EXISTS over the UNION instead could not be asked per dossier: PostgreSQL computed every
-   * row of the UNION and hashed them (a page at 3,000 dossiers touched all 3,000). `OFFSET 0`
-   * keeps each EXISTS asked per dossier: without it PostgreSQL may plan it as the hashed set of
-   * every dossier that has such a relationship, costed as if every dossier would be asked —
-   * which a list that stops at its page's end never does.
-   */
-  hasRelationship(dossierId: string): string;
+  hasRelationship?: (dossierId: string) => string;
 }
 
 /** One SELECT of the UNION; `dossierFilter` when it is a filter of the organisation's dossier table. */
@@ -206,7 +203,8 @@ export function grantSql(viewer: AuthenticatedViewer, today: string): GrantSql {
   return {
     sql: branches.map((b) => b.sql).join('\nUNION ALL\n'),
     params: p.values,
-    manyRows: branches.some((b) => b.dossierFilter),
-    hasRelationship: (dossierId) => `(${branches.map((b) => `EXISTS (SELECT 1 FROM (${b.sql}) b WHERE b.dossier_id = ${dossierId} OFFSET 0)`).join(' OR ')})`,
+    hasRelationship: branches.some((b) => b.dossierFilter)
+      ? (dossierId) => `(${branches.map((b) => `EXISTS (SELECT 1 FROM (${b.sql}) b WHERE b.dossier_id = ${dossierId} OFFSET 0)`).join(' OR ')})`
+      : undefined,
   };
 }
